@@ -1,0 +1,169 @@
+"""Django settings for Broadsheet.
+
+Nothing here reads the process environment itself: every value comes through ``broadsheet.lib.env``,
+and every setting read is documented in README.md (a test checks both).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+import django_stubs_ext
+
+from broadsheet.lib.env import env_bool, env_int, env_list, env_str
+from broadsheet.lib.secret import load_or_create_secret_key
+
+# Lets the admin and querysets be written with type parameters (ModelAdmin[Article]).
+django_stubs_ext.monkeypatch()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DATA_DIR = Path(env_str("BROADSHEET_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = env_str("BROADSHEET_SECRET_KEY", "") or load_or_create_secret_key(DATA_DIR)
+DEBUG = env_bool("BROADSHEET_DEBUG", False)
+
+BASE_URL = env_str("BROADSHEET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env_str("BROADSHEET_SITE_NAME", "Broadsheet")
+_base_host = urlsplit(BASE_URL).hostname or "localhost"
+ALLOWED_HOSTS = env_list(
+    "BROADSHEET_ALLOWED_HOSTS", sorted({"localhost", "127.0.0.1", "[::1]", _base_host})
+)
+CSRF_TRUSTED_ORIGINS = [BASE_URL]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "broadsheet",
+    "broadsheet.articles",
+    "broadsheet.comments",
+    "broadsheet.antispam",
+    "broadsheet.live",
+    "broadsheet.privacy",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "broadsheet.urls"
+WSGI_APPLICATION = "broadsheet.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "broadsheet.context_processors.site",
+            ],
+        },
+    },
+]
+
+# SQLite in WAL mode with IMMEDIATE write transactions: without both, concurrent writers get
+# "database is locked" at a few hundred writes a second.
+SQLITE_PATH = DATA_DIR / "broadsheet.sqlite3"
+_database_url = env_str("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(SQLITE_PATH),
+            # Keep each worker's connection: opening one and running the pragmas on every
+            # request cost more than rendering the page.
+            "CONN_MAX_AGE": None,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA busy_timeout=20000;"
+                    "PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = env_str("BROADSHEET_LANGUAGE", "en")
+TIME_ZONE = env_str("BROADSHEET_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+# Whitenoise serves straight from the apps' static folders, so no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
+
+EMAIL_HOST = env_str("BROADSHEET_EMAIL_HOST", "")
+EMAIL_PORT = env_int("BROADSHEET_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("BROADSHEET_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("BROADSHEET_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("BROADSHEET_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("BROADSHEET_EMAIL_FROM", f"Broadsheet <noreply@{_base_host}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+ARTICLES_PER_PAGE = env_int("BROADSHEET_ARTICLES_PER_PAGE", 12, minimum=1)
+
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BROADSHEET_BEHIND_PROXY", False) else None
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BASE_URL.startswith("https://")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BROADSHEET_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,90 @@
+"""What Broadsheet's tests share: a site with named people in it, and a headless browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.test import TestCase
+from django.utils import timezone
+from playwright.sync_api import Browser, sync_playwright
+
+from broadsheet.articles.models import Article, Section
+from broadsheet.roles import EDITORS, MODERATORS, ensure_roles
+
+
+class BaseTestCase(TestCase):
+    """Every test starts with an editor, a moderator, a reader and a stranger.
+
+    The editor and the moderator are staff in their groups; the reader has an account
+    and no staff rights; the stranger has an account and no relation to anything.
+    """
+
+    editor: AbstractUser
+    moderator: AbstractUser
+    reader: AbstractUser
+    stranger: AbstractUser
+    section: Section
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        groups = ensure_roles()
+        users = get_user_model().objects
+        cls.editor = users.create_user("editor", "editor@example.org", "password", is_staff=True)
+        cls.editor.groups.add(groups[EDITORS])
+        cls.moderator = users.create_user(
+            "moderator", "moderator@example.org", "password", is_staff=True
+        )
+        cls.moderator.groups.add(groups[MODERATORS])
+        cls.reader = users.create_user("reader", "reader@example.org", "password")
+        cls.stranger = users.create_user("stranger", "stranger@example.org", "password")
+        cls.section = Section.objects.create(name="Town", slug="town", description="The town.")
+
+    def make_article(self, title: str = "Bridge reopens", **fields: Any) -> Article:
+        """A published article from an hour ago unless the fields say otherwise."""
+        defaults: dict[str, Any] = {
+            "slug": title.lower().replace(" ", "-"),
+            "section": self.section,
+            "summary": f"Summary of {title}.",
+            "body": f"Text of {title}.",
+            "byline": "A. Reporter",
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(hours=1),
+        }
+        return Article.objects.create(title=title, **{**defaults, **fields})
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# The machine has no route out: these flags stop Chromium from trying to reach Google.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/test installs it as root)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+    # body are still synchronous, so they are safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

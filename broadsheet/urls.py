@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from broadsheet import views
+from broadsheet.articles.sitemaps import SITEMAPS, news_sitemap
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-news.xml", news_sitemap, name="news-sitemap"),
+    path("", include("broadsheet.articles.urls")),
+]
