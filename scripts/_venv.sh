@@ -28,11 +28,16 @@ ensure_venv() {
   wanted="$(cat "$ROOT/pyproject.toml" "$ROOT/requirements/constraints.txt" | sha256sum | cut -c1-16)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "Installing Broadsheet and its dependencies into .venv (pinned by requirements/constraints.txt)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     local target="$ROOT"
     [ -n "$extras" ] && target="$ROOT[$extras]"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-      -c "$ROOT/requirements/constraints.txt" -e "$target"
+    # pip's log is shown only when it fails: some machines' pip configuration is noisy.
+    if ! { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -c "$ROOT/requirements/constraints.txt" -e "$target"; } >"$VENV/pip.log" 2>&1; then
+      cat "$VENV/pip.log" >&2
+      echo "Installing into .venv failed (log above, also in .venv/pip.log)." >&2
+      exit 1
+    fi
     echo "$wanted" >"$stamp"
   fi
 }
