@@ -24,9 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         password = load_demo()
+        site = (
+            settings.BASE_URL
+            if options["load_only"]
+            else f"http://{options['host']}:{options['port']}"
+        )
         self.stdout.write(
             self.style.SUCCESS("Demo content loaded.")
-            + f"\nEditor sign-in: {settings.BASE_URL}/admin/"
+            + f"\nEditor sign-in: {site}/admin/"
             + f"\n  username: {EDITOR_USERNAME}\n  password: {password}"
         )
         if options["load_only"]:

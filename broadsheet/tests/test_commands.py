@@ -1,0 +1,81 @@
+"""The `broadsheet` command line, run as a newcomer runs it: in a fresh data folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+BROADSHEET = [sys.executable, "-m", "broadsheet"]
+
+
+def sqlite_env(data_dir: Path) -> dict[str, str]:
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read()
+
+
+def test_demo_load_only_migrates_into_wal_sqlite_and_prints_the_password(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*BROADSHEET, "demo", "--load-only"],
+        env=sqlite_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "username: editor" in result.stdout
+    assert "password: " in result.stdout
+    with sqlite3.connect(tmp_path / "broadsheet.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM articles_article").fetchone()[0] >= 6
+    assert (tmp_path / "secret_key").exists()
+
+
+def test_serve_migrates_then_answers(tmp_path: Path) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [*BROADSHEET, "serve", "--port", str(port), "--workers", "1"],
+        env=sqlite_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert get(f"{base}/healthz") == (200, b"ok")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("broadsheet serve did not answer within 30 s")
+                time.sleep(0.2)
+        status, body = get(f"{base}/feed/")
+        assert status == 200
+        ElementTree.fromstring(body)
+        status, body = get(f"{base}/sitemap.xml")
+        assert status == 200
+        ElementTree.fromstring(body)
+        assert get(f"{base}/static/broadsheet/site.css")[0] == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
