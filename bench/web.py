@@ -19,22 +19,102 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BROADSHEET = [sys.executable, "-m", "broadsheet"]
-DEMO_ARTICLE = "/articles/tanners-footbridge-reopens-early/"
+DEMO_SLUG = "tanners-footbridge-reopens-early"
+DEMO_ARTICLE = f"/articles/{DEMO_SLUG}/"
 
-# A workload names the path wrk requests; more workloads join as features land.
-WORKLOADS: dict[str, Callable[[], str]] = {
-    "article": lambda: DEMO_ARTICLE,
-    "home": lambda: "/",
-    "section": lambda: "/sections/town/",
-    "feed": lambda: "/feed/",
+
+@dataclass
+class Workload:
+    """What wrk requests, and what the server's data and settings need for it."""
+
+    path: str
+    seed: list[str] = field(default_factory=list)  # arguments to bench/seed.py
+    env: dict[str, str] = field(default_factory=dict)
+    post_comment: bool = False  # each request posts a new comment through the form
+
+
+# No limit may slow the posting workload: it measures the pipeline, not the rate limiter.
+UNLIMITED = {
+    f"BROADSHEET_COMMENTS_RATE_PER_{key}": "100000000" for key in ("IP", "EMAIL", "THREAD")
 }
+
+WORKLOADS: dict[str, Workload] = {
+    "article": Workload(DEMO_ARTICLE),
+    "home": Workload("/"),
+    "section": Workload("/sections/town/"),
+    "feed": Workload("/feed/"),
+    "article-200-comments": Workload(DEMO_ARTICLE, seed=["comments", DEMO_SLUG, "200"]),
+    "post-comment": Workload(DEMO_ARTICLE, env=UNLIMITED, post_comment=True),
+}
+
+
+VOCABULARY = [
+    "the",
+    "bridge",
+    "council",
+    "market",
+    "river",
+    "library",
+    "bus",
+    "school",
+    "park",
+    "road",
+    "walk",
+    "morning",
+    "evening",
+    "new",
+    "old",
+    "ramp",
+    "light",
+    "lane",
+    "cycle",
+    "quay",
+    "green",
+    "street",
+    "town",
+    "hall",
+    "meeting",
+    "budget",
+    "plan",
+    "year",
+    "week",
+    "traffic",
+    "repair",
+    "water",
+    "flood",
+    "path",
+    "shop",
+    "cafe",
+    "children",
+    "family",
+    "neighbours",
+    "weekend",
+    "summer",
+    "winter",
+    "open",
+    "closed",
+    "late",
+    "early",
+    "works",
+    "better",
+    "safer",
+    "busy",
+    "quiet",
+    "really",
+    "think",
+    "hope",
+    "glad",
+    "agree",
+    "maybe",
+    "soon",
+]
 
 
 @dataclass
@@ -53,13 +133,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(workers: int) -> Iterator[str]:
+def server(workers: int, workload: Workload) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {**os.environ, "BROADSHEET_DATA_DIR": data_dir}
+        env = {**os.environ, **workload.env, "BROADSHEET_DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)
         subprocess.run(
             [*BROADSHEET, "demo", "--load-only"], env=env, check=True, capture_output=True
         )
+        if workload.seed:
+            seed = [sys.executable, str(ROOT / "bench" / "seed.py"), *workload.seed]
+            subprocess.run(seed, env=env, check=True)
         port = free_port()
         process = subprocess.Popen(
             [*BROADSHEET, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"],
@@ -93,9 +176,61 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(url: str, duration: int, connections: int) -> Result:
+def comment_poster(base: str, path: str) -> str:
+    """A wrk script that posts the article's comment form, each time with new text.
+
+    It reads the form once, as a browser would, for the CSRF cookie and token and the signed
+    form time, then waits out the minimum seconds a person needs to write.
+    """
+    with urllib.request.urlopen(f"{base}{path}") as response:
+        page = response.read().decode()
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    action = re.search(r'action="(/comments/articles/\d+/)"', page).group(1)  # type: ignore[union-attr]
+    time.sleep(3.5)
+    words = ", ".join(f'"{word}"' for word in VOCABULARY)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            f"""
+words = {{{words}}}
+-- Each wrk thread has its own Lua state: seed each differently, or they post the same texts.
+threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+init = function(args) math.randomseed(os.time() * 1000 + seed) end
+request = function()
+  -- Varied prose: identical texts would rightly be caught as a campaign.
+  local text = {{}}
+  for i = 1, math.random(12, 25) do text[i] = words[math.random(#words)] end
+  local body = "csrfmiddlewaretoken={csrf}&token={token}&name=Bench&email=&url=&homepage="
+    .. "&content=" .. table.concat(text, "+")
+  return wrk.format("POST", "{action}", {{
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "{cookie}",
+  }}, body)
+end
+"""
+        )
+    return script.name
+
+
+def run_wrk(url: str, duration: int, connections: int, script: str | None = None) -> Result:
     output = subprocess.run(
-        ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{duration}s", url],
+        [
+            "wrk",
+            "--latency",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            *(["-s", script] if script else []),
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -107,7 +242,7 @@ def run_wrk(url: str, duration: int, connections: int) -> Result:
     )
     errors += sum(map(int, socket_errors.groups())) if socket_errors else 0
     return Result(
-        path=url.split("/", 3)[-1],
+        path=("POST " if script else "") + "/" + url.split("/", 3)[-1],
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
         p50_ms=to_ms(latency["50"]),
         p99_ms=to_ms(latency["99"]),
@@ -126,16 +261,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     if args.list or not args.workload:
-        print("\n".join(f"{name}: GET {path()}" for name, path in sorted(WORKLOADS.items())))
+        for name, workload in sorted(WORKLOADS.items()):
+            method = "POST a comment on" if workload.post_comment else "GET"
+            print(f"{name}: {method} {workload.path}")
         return
     if not Path("/usr/bin/wrk").exists():
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
-    with server(args.workers) as base:
-        path = WORKLOADS[args.workload]()
-        run_wrk(f"{base}{path}", 2, args.connections)  # warm the workers' caches
+    workload = WORKLOADS[args.workload]
+    with server(args.workers, workload) as base:
+        url = f"{base}{workload.path}"
+        script = comment_poster(base, workload.path) if workload.post_comment else None
+        run_wrk(url, 2, args.connections, script)  # warm the workers' caches
         ceiling = run_wrk(f"{base}/healthz", args.duration, args.connections)
-        result = run_wrk(f"{base}{path}", args.duration, args.connections)
+        result = run_wrk(url, args.duration, args.connections, script)
 
     print(
         f"wrk: {args.connections} connections, {args.duration} s each, "
@@ -144,7 +283,7 @@ def main() -> None:
     print(f"{'path':<48} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for row in (ceiling, result):
         print(
-            f"{'/' + row.path:<48} {row.requests_per_second:>10.1f} {row.p50_ms:>8.2f} "
+            f"{row.path:<48} {row.requests_per_second:>10.1f} {row.p50_ms:>8.2f} "
             f"{row.p99_ms:>8.2f} {row.errors:>7}"
         )
     ratio = result.requests_per_second / ceiling.requests_per_second

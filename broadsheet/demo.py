@@ -7,11 +7,17 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from broadsheet.articles.demo_content import ARTICLES, SECTIONS
 from broadsheet.articles.models import Article, Section
-from broadsheet.roles import EDITORS, ensure_roles
+from broadsheet.comments.actions import do_approve
+from broadsheet.comments.demo_content import COMMENTS
+from broadsheet.comments.models import Comment, Thread
+from broadsheet.lib.markdown import render_comment
+from broadsheet.roles import EDITORS, MODERATORS, ensure_roles
 
 EDITOR_USERNAME = "editor"
 
@@ -54,5 +60,39 @@ def load_demo() -> str:
     editor.is_staff = True
     editor.set_password(password)
     editor.save()
-    editor.groups.add(groups[EDITORS])
+    # One demo account shows both sides of the site: writing and moderating.
+    editor.groups.add(groups[EDITORS], groups[MODERATORS])
+    load_demo_comments()
     return password
+
+
+def load_demo_comments() -> None:
+    """The demo conversation, once: a site that has comments already is left as it is."""
+    if Comment.objects.exists():
+        return
+    comments: list[Comment] = []
+    for item in COMMENTS:
+        thread, _created = Thread.objects.get_or_create(
+            article=Article.objects.get(slug=item["article"])
+        )
+        parent = comments[item["reply_to"]] if item["reply_to"] is not None else None
+        comment = Comment.objects.create(
+            thread=thread,
+            parent=parent,
+            root=parent.root if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            author_name=item["author"],
+            content=item["text"],
+            content_html=render_comment(item["text"]),
+            moderation_reasons=[]
+            if item["approved"]
+            else [gettext("first comment from this author")],
+        )
+        if comment.root_id is None:
+            comment.root = comment
+            comment.save(update_fields=["root"])
+        if item["approved"]:
+            do_approve(comment, moderator=None)
+        else:
+            Thread.objects.filter(pk=thread.pk).update(version=F("version") + 1)
+        comments.append(comment)

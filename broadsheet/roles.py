@@ -17,7 +17,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.change_section",
         "articles.view_section",
     ],
-    MODERATORS: [],
+    MODERATORS: [
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.delete_comment",
+        "comments.view_thread",
+        "comments.change_thread",
+    ],
 }
 
 

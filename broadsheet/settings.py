@@ -151,6 +151,26 @@ EMAIL_BACKEND = (
 
 ARTICLES_PER_PAGE = env_int("BROADSHEET_ARTICLES_PER_PAGE", 12, minimum=1)
 
+# Comments: see README.md, "Comments", for what each one does.
+TRUSTED_PROXIES = env_list("BROADSHEET_TRUSTED_PROXIES", [])
+COMMENTS_MAX_DEPTH = env_int("BROADSHEET_COMMENTS_MAX_DEPTH", 5, minimum=1)
+COMMENTS_MAX_LENGTH = env_int("BROADSHEET_COMMENTS_MAX_LENGTH", 5000, minimum=10)
+COMMENTS_MIN_LENGTH = env_int("BROADSHEET_COMMENTS_MIN_LENGTH", 2, minimum=1)
+COMMENTS_MIN_SECONDS = env_int("BROADSHEET_COMMENTS_MIN_SECONDS", 3, minimum=0)
+COMMENTS_MAX_FORM_AGE = env_int("BROADSHEET_COMMENTS_MAX_FORM_AGE", 7200, minimum=60)
+COMMENTS_MAX_LINKS = env_int("BROADSHEET_COMMENTS_MAX_LINKS", 2, minimum=0)
+COMMENTS_RATE_WINDOW = env_int("BROADSHEET_COMMENTS_RATE_WINDOW", 60, minimum=1)
+COMMENTS_RATE_PER_IP = env_int("BROADSHEET_COMMENTS_RATE_PER_IP", 3, minimum=1)
+COMMENTS_RATE_PER_EMAIL = env_int("BROADSHEET_COMMENTS_RATE_PER_EMAIL", 3, minimum=1)
+COMMENTS_RATE_PER_THREAD = env_int("BROADSHEET_COMMENTS_RATE_PER_THREAD", 30, minimum=1)
+COMMENTS_HOLD_WORDS = env_list("BROADSHEET_COMMENTS_HOLD_WORDS", [])
+COMMENTS_REJECT_WORDS = env_list("BROADSHEET_COMMENTS_REJECT_WORDS", [])
+COMMENTS_HOLD_FIRST_TIME = env_bool("BROADSHEET_COMMENTS_HOLD_FIRST_TIME", True)
+COMMENTS_EDIT_WINDOW = env_int("BROADSHEET_COMMENTS_EDIT_WINDOW", 900, minimum=0)
+COMMENTS_PER_PAGE = env_int("BROADSHEET_COMMENTS_PER_PAGE", 50, minimum=1)
+COMMENTS_REPLIES_SHOWN = env_int("BROADSHEET_COMMENTS_REPLIES_SHOWN", 20, minimum=1)
+COMMENTS_NOTIFY_MODERATORS = env_bool("BROADSHEET_COMMENTS_NOTIFY_MODERATORS", True)
+
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BROADSHEET_BEHIND_PROXY", False) else None
 )
@@ -167,3 +187,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BROADSHEET_LOG_LEVEL", "INFO")},
 }
+
+# --- live ---
+# "Others are currently reading": see README.md, "Live readers". A reader counts for one article
+# for LIVE_WINDOW seconds after their last heartbeat; the page beats every LIVE_PERIOD seconds.
+LIVE_WINDOW = env_int("BROADSHEET_LIVE_WINDOW", 90, minimum=3)
+LIVE_PERIOD = env_int("BROADSHEET_LIVE_PERIOD", 30, minimum=1)
+LIVE_MIN_READERS = env_int("BROADSHEET_LIVE_MIN_READERS", 3, minimum=1)
+LIVE_TOP = env_int("BROADSHEET_LIVE_TOP", 5, minimum=1)
+# "" picks Redis when LIVE_REDIS_URL is set, else the SQLite file shared by local workers.
+LIVE_BACKEND = env_str("BROADSHEET_LIVE_BACKEND", "")
+LIVE_REDIS_URL = env_str("BROADSHEET_LIVE_REDIS_URL", REDIS_URL)
+# Redis slower than this (milliseconds) counts as down: pages and beats never wait for it.
+LIVE_TIMEOUT_MS = env_int("BROADSHEET_LIVE_TIMEOUT_MS", 50, minimum=1)
+LIVE_CACHE_SECONDS = env_int("BROADSHEET_LIVE_CACHE_SECONDS", 10, minimum=0)
+# Other sites (scheme://host[:port]) that may embed the widget; CORS headers go to these only.
+LIVE_EMBED_ORIGINS = env_list("BROADSHEET_LIVE_EMBED_ORIGINS", [])
+
+# --- antispam ---
+# How often (seconds) each worker checks the database for another worker's spam feedback or a
+# retrained model; 0 checks on every request.
+SPAM_REFRESH_SECONDS = env_int("BROADSHEET_SPAM_REFRESH_SECONDS", 2, minimum=0)
+# How far back near-duplicate texts count as one campaign, and how many recent texts are kept.
+SPAM_CAMPAIGN_HOURS = env_int("BROADSHEET_SPAM_CAMPAIGN_HOURS", 72, minimum=1)
+SPAM_RECENT_MAX = env_int("BROADSHEET_SPAM_RECENT_MAX", 100000, minimum=100)
+# Whether Akismet's guaranteed-spam test value also answers "discard" (tests the discard path).
+SPAM_TEST_DISCARD = env_bool("BROADSHEET_SPAM_TEST_DISCARD", False)
+# A site's learnt layer is written in full every this many moderation actions.
+SPAM_SNAPSHOT_EVERY = env_int("BROADSHEET_SPAM_SNAPSHOT_EVERY", 100, minimum=1)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 from playwright.sync_api import Browser, sync_playwright
@@ -46,6 +47,10 @@ class BaseTestCase(TestCase):
         cls.reader = users.create_user("reader", "reader@example.org", "password")
         cls.stranger = users.create_user("stranger", "stranger@example.org", "password")
         cls.section = Section.objects.create(name="Town", slug="town", description="The town.")
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # cached renderings must not leak from one test into the next
 
     def make_article(self, title: str = "Bridge reopens", **fields: Any) -> Article:
         """A published article from an hour ago unless the fields say otherwise."""

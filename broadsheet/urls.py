@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", news_sitemap, name="news-sitemap"),
+    path("comments/", include("broadsheet.comments.urls")),
+    path("live/", include("broadsheet.live.urls")),
     path("", include("broadsheet.articles.urls")),
 ]

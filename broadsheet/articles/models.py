@@ -38,7 +38,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """What readers may see: published, or scheduled for a time that has come."""
         return self.filter(
             ~Q(status=Article.Status.DRAFT), published_at__lte=timezone.now()
-        ).select_related("section")
+        ).select_related("section", "comment_thread")
 
 
 class Article(models.Model):

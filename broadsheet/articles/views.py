@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.db.models import F, Window
@@ -44,17 +46,26 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/section.html", {"section": section, "page": page})
 
 
-def _render_article(request: HttpRequest, article: Article, *, preview: bool) -> HttpResponse:
+def render_article(
+    request: HttpRequest,
+    article: Article,
+    *,
+    preview: bool = False,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The article page; other apps pass ``extra`` context, e.g. a comment form with errors."""
     context = {
         "article": article,
         "json_ld": json_ld_script(article_json_ld(article)),
         "preview": preview,
+        **(extra or {}),
     }
-    return render(request, "articles/article.html", context)
+    return render(request, "articles/article.html", context, status=status)
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    return _render_article(
+    return render_article(
         request, get_object_or_404(Article.objects.live(), slug=slug), preview=False
     )
 
@@ -63,6 +74,6 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Editors see any article, draft or scheduled, as readers will."""
     article = get_object_or_404(Article.objects.select_related("section"), slug=slug)
-    response = _render_article(request, article, preview=True)
+    response = render_article(request, article, preview=True)
     response["X-Robots-Tag"] = "noindex"
     return response

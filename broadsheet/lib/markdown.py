@@ -28,3 +28,22 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+# Readers' comments get a smaller Markdown: no headings, images, rules or raw HTML, and
+# single line breaks kept, as people type them.
+_comment_md = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable(
+    ["heading", "lheading", "image", "hr", "html_block", "html_inline"]
+)
+COMMENT_TAGS = {"a", "blockquote", "br", "code", "em", "li", "ol", "p", "pre", "strong", "ul"}
+
+
+def render_comment(text: str) -> str:
+    """Render a comment; its links tell search engines that readers, not we, wrote them."""
+    return nh3.clean(
+        _comment_md.render(text),
+        tags=COMMENT_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener noreferrer",
+    )

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from broadsheet.articles.demo_content import ARTICLES, SECTIONS
 from broadsheet.articles.models import Article, Section
+from broadsheet.comments.demo_content import COMMENTS
+from broadsheet.comments.models import Comment
 from broadsheet.demo import load_demo
 from broadsheet.test import BaseTestCase
 
@@ -15,6 +17,15 @@ class DemoTests(BaseTestCase):
         self.assertGreaterEqual(len(ARTICLES), 6)
         self.assertGreaterEqual(Section.objects.count(), len(SECTIONS))
         self.assertEqual(dict(Article.objects.values_list("slug", "published_at")), first_times)
+        self.assertEqual(Comment.objects.count(), len(COMMENTS))
+
+    def test_demo_conversation_is_threaded_with_one_comment_held(self) -> None:
+        load_demo()
+        reply = Comment.objects.get(parent__isnull=False)
+        self.assertEqual(reply.root, reply.parent)
+        self.assertEqual(Comment.objects.filter(status=Comment.Status.PENDING).count(), 1)
+        page = self.client.get(reply.thread.get_absolute_url())
+        self.assertContains(page, "3 comments")
 
     def test_demo_editor_signs_in_with_the_printed_password(self) -> None:
         password = load_demo()

@@ -45,7 +45,7 @@ class ArticlePageTests(BaseTestCase):
     def test_article_page_has_places_for_live_readers_and_comments_after_the_body(self) -> None:
         article = self.make_article()
         html = self.client.get(article.get_absolute_url()).content.decode()
-        marks = ['<div class="body">', 'id="reading-now"', 'id="comments"', 'id="respond"']
+        marks = ['<div class="body">', 'id="currently-reading"', 'id="comments"', 'id="respond"']
         positions = [html.index(mark) for mark in marks]
         self.assertEqual(positions, sorted(positions))
 

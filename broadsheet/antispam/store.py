@@ -1,0 +1,182 @@
+"""Per-process cache of the base model and of each site's layer, kept in step with the database.
+
+Choice for multi-process workers: each worker holds the models in memory and, at most once every
+SPAM_REFRESH_SECONDS per site, runs two indexed queries: the site's layer generation (bumped by
+retrain) and any feedback rows newer than the last it applied. New feedback is replayed in id
+order, which gives every worker the same weights as the worker that took the moderation action,
+without rewriting the whole layer on each action. Full snapshots are written every
+SPAM_SNAPSHOT_EVERY actions and by retrain, so a new worker loads a snapshot and replays the tail.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from broadsheet.antispam import actions
+from broadsheet.antispam.model import SHIPPED_MODEL, Model
+from broadsheet.antispam.models import BaseModel, Feedback, SiteLayer
+from broadsheet.antispam.online import Layer
+
+MAX_SITES = 64  # layers kept in memory; least recently used ones are reloaded on demand
+_lock = threading.RLock()
+
+
+@dataclass
+class _SiteState:
+    layer: Layer
+    generation: int
+    base_version: str
+    last_id: int
+    checked: float
+
+
+@dataclass
+class _BaseState:
+    model: Model
+    db_id: int | None
+    checked: float
+
+
+_base: _BaseState | None = None
+_shipped: Model | None = None
+_sites: OrderedDict[str, _SiteState] = OrderedDict()
+
+
+def reset() -> None:
+    """Forget everything cached (tests, and after installing a model in-process)."""
+    global _base
+    with _lock:
+        _base = None
+        _sites.clear()
+
+
+def shipped_model() -> Model:
+    global _shipped
+    if _shipped is None:
+        _shipped = Model.load(SHIPPED_MODEL)
+    return _shipped
+
+
+def base_model() -> Model:
+    global _base
+    now = time.monotonic()
+    with _lock:
+        if _base and now - _base.checked < settings.SPAM_REFRESH_SECONDS:
+            return _base.model
+        latest = BaseModel.objects.filter(active=True).order_by("-id").values_list("id", flat=True)
+        db_id = latest.first()
+        if _base is None or _base.db_id != db_id:
+            if db_id is None:
+                model = shipped_model()
+            else:
+                model = Model.from_bytes(BaseModel.objects.get(id=db_id).data)
+            _base = _BaseState(model, db_id, now)
+        _base.checked = now
+        return _base.model
+
+
+def decision_margin(model: Model) -> float:
+    """The raw margin at which the calibrated score crosses the spam threshold."""
+    t = min(max(model.spam_threshold, 1e-6), 1 - 1e-6)
+    return (math.log(t / (1 - t)) - model.calib_b) / model.calib_a
+
+
+def layer(site: str, *, force: bool = False) -> tuple[Layer, int]:
+    """The site's current layer and its generation, refreshed from the database when due."""
+    now = time.monotonic()
+    base = base_model()
+    with _lock:
+        state = _sites.get(site)
+        if state is not None and state.base_version != base.version:
+            state = None  # the base model changed: the layer must relearn on top of it
+        if state and not force and now - state.checked < settings.SPAM_REFRESH_SECONDS:
+            _sites.move_to_end(site)
+            return state.layer, state.generation
+        state = _sync(site, base, state)
+        state.checked = now
+        _sites[site] = state
+        _sites.move_to_end(site)
+        while len(_sites) > MAX_SITES:
+            _sites.popitem(last=False)
+        return state.layer, state.generation
+
+
+def _sync(site: str, base: Model, state: _SiteState | None) -> _SiteState:
+    row = (
+        SiteLayer.objects.filter(site=site)
+        .values("generation", "base_version", "last_feedback_id")
+        .first()
+    )
+    if row is None:
+        if state is None or state.generation != 0:
+            state = _SiteState(Layer(), 0, base.version, 0, 0.0)
+    elif state is None or state.generation != row["generation"]:
+        if row["base_version"] == base.version:
+            data = SiteLayer.objects.values_list("snapshot", flat=True).get(site=site)
+            state = _SiteState(
+                Layer.from_bytes(bytes(data)),
+                row["generation"],
+                base.version,
+                row["last_feedback_id"],
+                0.0,
+            )
+        else:  # the base model changed under this layer: relearn it from all feedback
+            state = _SiteState(Layer(), row["generation"], base.version, 0, 0.0)
+    replay(state, site, base)
+    return state
+
+
+def replay(state: _SiteState, site: str, base: Model) -> None:
+    line = decision_margin(base)
+    pending = Feedback.objects.filter(site=site, id__gt=state.last_id).order_by("id")
+    for fid, spam, vector in pending.values_list("id", "spam", "vector").iterator(chunk_size=500):
+        idx, val = actions.decode_vector(vector)
+        base_margin = float(base.weights[idx] @ val) + base.bias
+        state.layer.learn(idx, val, base_margin, spam, line)
+        state.last_id = fid
+
+
+def after_feedback(site: str) -> None:
+    """Apply the feedback just stored and, every so often, write a snapshot of the layer."""
+    layer_, _ = layer(site, force=True)
+    if layer_.updates % settings.SPAM_SNAPSHOT_EVERY == 0:
+        save_snapshot(site, new_generation=False)
+
+
+def save_snapshot(site: str, *, new_generation: bool) -> None:
+    with _lock:
+        state = _sites[site]
+        generation = actions.do_save_layer(
+            site,
+            state.layer.to_bytes(),
+            state.base_version,
+            state.last_id,
+            new_generation=new_generation,
+        )
+        state.generation = generation
+
+
+def rebuild(site: str, epochs: int = 2) -> int:
+    """Relearn a site's layer from all its stored feedback; every worker reloads it.
+    Returns the number of labels used."""
+    base = base_model()
+    line = decision_margin(base)
+    new = Layer()
+    rows = list(
+        Feedback.objects.filter(site=site).order_by("id").values_list("id", "spam", "vector")
+    )
+    for _ in range(epochs):
+        for _fid, spam, vector in rows:
+            idx, val = actions.decode_vector(vector)
+            new.learn(idx, val, float(base.weights[idx] @ val) + base.bias, spam, line)
+    last = rows[-1][0] if rows else 0
+    with _lock:
+        _sites[site] = _SiteState(new, 0, base.version, last, time.monotonic())
+        save_snapshot(site, new_generation=True)
+    return len(rows)

@@ -1,0 +1,245 @@
+"""The ordered checks every new or edited comment goes through.
+
+Each step looks at a submission and either passes, or says approve, hold, mark as spam,
+reject or discard, with a reason a moderator can read. Reject, discard and spam end the run;
+approve ends it too (staff); holds are collected and the comment is held if any step held it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from broadsheet.comments import spam
+from broadsheet.comments.models import Comment, Thread
+
+
+class Outcome(enum.Enum):
+    APPROVE = "approve"
+    HOLD = "hold"
+    SPAM = "spam"
+    REJECT = "reject"
+    DISCARD = "discard"
+
+
+@dataclass
+class Submission:
+    """A comment as posted, with what we know about who posted it."""
+
+    thread: Thread
+    content: str
+    author_name: str
+    author_email: str
+    author_url: str
+    parent: Comment | None
+    ip: str
+    ip_hash: str
+    email_hash: str
+    user_agent: str
+    referrer: str
+    now: datetime
+    is_staff: bool = False
+    user_id: int | None = None
+    honeypot: str = ""
+    form_issued_at: datetime | None = None
+    editing: Comment | None = None
+    permalink: str = ""
+    language: str = ""
+
+
+@dataclass
+class Decision:
+    outcome: Outcome
+    reasons: list[str] = field(default_factory=list)  # for moderators
+    message: str = ""  # for the commenter, when rejected
+    retry_after: int | None = None  # seconds, when rate-limited
+    spam_score: float | None = None
+    spam_reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Step:
+    outcome: Outcome
+    reason: str
+    message: str = ""
+    retry_after: int | None = None
+
+
+Check = Callable[[Submission, Decision], Step | None]
+
+
+def thread_closed(sub: Submission, decision: Decision) -> Step | None:
+    if sub.thread.is_closed:
+        message = _("Comments are closed on this page.")
+        return Step(Outcome.REJECT, _("thread closed"), message)
+    return None
+
+
+def length_limits(sub: Submission, decision: Decision) -> Step | None:
+    length = len(sub.content.strip())
+    if length < settings.COMMENTS_MIN_LENGTH:
+        return Step(Outcome.REJECT, _("too short"), _("Please write a little more."))
+    if length > settings.COMMENTS_MAX_LENGTH:
+        message = _("Please keep comments under %(limit)s characters.") % {
+            "limit": settings.COMMENTS_MAX_LENGTH
+        }
+        return Step(Outcome.REJECT, _("too long"), message)
+    return None
+
+
+def honeypot(sub: Submission, decision: Decision) -> Step | None:
+    if sub.honeypot.strip():
+        return Step(
+            Outcome.REJECT, _("filled the hidden field"), _("Your comment could not be posted.")
+        )
+    return None
+
+
+def form_timing(sub: Submission, decision: Decision) -> Step | None:
+    if sub.editing is not None:
+        return None
+    if sub.form_issued_at is None:
+        message = _("The form could not be checked. Please reload the page and try again.")
+        return Step(Outcome.REJECT, _("no valid form token"), message)
+    seconds = (sub.now - sub.form_issued_at).total_seconds()
+    if seconds < settings.COMMENTS_MIN_SECONDS:
+        message = _("That was very quick. Please check your comment and send it again.")
+        return Step(
+            Outcome.REJECT, _("sent %(s).1f s after the form appeared") % {"s": seconds}, message
+        )
+    if seconds > settings.COMMENTS_MAX_FORM_AGE:
+        message = _("The form has expired. Your text is below: please send it again.")
+        return Step(Outcome.REJECT, _("form too old"), message)
+    return None
+
+
+def duplicate(sub: Submission, decision: Decision) -> Step | None:
+    same_author = Q(ip_hash=sub.ip_hash) | (
+        Q(email_hash=sub.email_hash) if sub.email_hash else Q(pk__in=[])
+    )
+    earlier = Comment.objects.filter(same_author, thread=sub.thread, content=sub.content.strip())
+    if sub.editing is not None:
+        earlier = earlier.exclude(pk=sub.editing.pk)
+    if earlier.exclude(status=Comment.Status.TRASH).exists():
+        message = _("You have already posted this comment.")
+        return Step(Outcome.REJECT, _("duplicate of the author's own comment"), message)
+    return None
+
+
+def rate_limits(sub: Submission, decision: Decision) -> Step | None:
+    if sub.editing is not None or sub.is_staff:
+        return None
+    window = timedelta(seconds=settings.COMMENTS_RATE_WINDOW)
+    since = sub.now - window
+    limits: list[tuple[str, Q, int]] = [
+        (_("address"), Q(ip_hash=sub.ip_hash), settings.COMMENTS_RATE_PER_IP),
+        (_("thread"), Q(thread=sub.thread), settings.COMMENTS_RATE_PER_THREAD),
+    ]
+    if sub.email_hash:
+        limits.append((_("e-mail"), Q(email_hash=sub.email_hash), settings.COMMENTS_RATE_PER_EMAIL))
+    for label, key, limit in limits:
+        recent = Comment.objects.filter(key, created_at__gte=since).aggregate(
+            n=Count("id"), oldest=Min("created_at")
+        )
+        if recent["n"] >= limit:
+            retry = int((recent["oldest"] + window - sub.now).total_seconds()) + 1
+            message = _("You are commenting too fast. Please wait a moment and try again.")
+            reason = _("rate limit per %(key)s") % {"key": label}
+            return Step(Outcome.REJECT, reason, message, retry_after=max(retry, 1))
+    return None
+
+
+def staff(sub: Submission, decision: Decision) -> Step | None:
+    if sub.is_staff:
+        return Step(Outcome.APPROVE, _("staff"))
+    return None
+
+
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def too_many_links(sub: Submission, decision: Decision) -> Step | None:
+    count = len(LINK.findall(sub.content))
+    if count > settings.COMMENTS_MAX_LINKS:
+        reason = ngettext("%(n)d link", "%(n)d links", count) % {"n": count}
+        return Step(Outcome.HOLD, reason)
+    return None
+
+
+def _listed(words: list[str], sub: Submission) -> str | None:
+    text = " ".join([sub.content, sub.author_name, sub.author_email, sub.author_url]).lower()
+    for word in words:
+        if re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text):
+            return word
+    return None
+
+
+def word_lists(sub: Submission, decision: Decision) -> Step | None:
+    if word := _listed(settings.COMMENTS_REJECT_WORDS, sub):
+        message = _("Your comment could not be posted.")
+        return Step(Outcome.REJECT, _("rejected word “%(word)s”") % {"word": word}, message)
+    if word := _listed(settings.COMMENTS_HOLD_WORDS, sub):
+        return Step(Outcome.HOLD, _("held word “%(word)s”") % {"word": word})
+    return None
+
+
+def spam_engine(sub: Submission, decision: Decision) -> Step | None:
+    verdict = spam.check(sub)
+    decision.spam_score = verdict.score
+    decision.spam_reasons = list(verdict.reasons)
+    if verdict.discard:
+        return Step(Outcome.DISCARD, _("blatant spam"), _("Your comment could not be posted."))
+    if verdict.spam:
+        return Step(Outcome.SPAM, _("the spam filter"))
+    return None
+
+
+def first_time_commenter(sub: Submission, decision: Decision) -> Step | None:
+    if not settings.COMMENTS_HOLD_FIRST_TIME or sub.editing is not None:
+        return None
+    known = Q(user_id=sub.user_id) if sub.user_id else Q(pk__in=[])
+    if sub.email_hash:
+        known |= Q(email_hash=sub.email_hash)
+    if not Comment.objects.filter(known, status=Comment.Status.APPROVED).exists():
+        return Step(Outcome.HOLD, _("first comment from this author"))
+    return None
+
+
+PIPELINE: list[Check] = [
+    thread_closed,
+    length_limits,
+    honeypot,
+    form_timing,
+    duplicate,
+    rate_limits,
+    staff,
+    too_many_links,
+    word_lists,
+    spam_engine,
+    first_time_commenter,
+]
+
+
+def run(sub: Submission, pipeline: list[Check] | None = None) -> Decision:
+    decision = Decision(Outcome.APPROVE)
+    for check in PIPELINE if pipeline is None else pipeline:
+        step = check(sub, decision)
+        if step is None:
+            continue
+        decision.reasons.append(step.reason)
+        if step.outcome is Outcome.HOLD:
+            decision.outcome = Outcome.HOLD
+            continue
+        decision.outcome = step.outcome
+        decision.message = step.message
+        decision.retry_after = step.retry_after
+        break
+    return decision
