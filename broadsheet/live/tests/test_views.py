@@ -172,6 +172,22 @@ class HardeningTests(LiveTestCase):
         self.assertEqual(response.content, b"")
         self.assertNotIn("Access-Control-Allow-Origin", response.headers)
 
+    def test_beats_skip_the_session_middleware_but_not_the_host_check(self) -> None:
+        a = self.make_article()
+        self.client.force_login(self.reader)  # a session cookie the beat must not touch
+        response = self.beat({"article_id": a.pk})
+        self.assertEqual(response.status_code, 204)
+        self.assertNotIn("Vary", response.headers)  # no session or language was consulted
+        forged = self.client.post(
+            "/live/beat",
+            json.dumps({"article_id": a.pk}),
+            content_type="text/plain",
+            headers={"User-Agent": BROWSER, "Origin": SITE},
+            HTTP_HOST="evil.example",
+        )
+        self.assertEqual(forged.status_code, 400)
+        self.assertEqual(readers.counts(time.time()), {a.pk: 1})  # the first beat only
+
     def test_a_referer_from_this_site_stands_in_for_a_missing_origin(self) -> None:
         a = self.make_article()
         response = self.client.post(
