@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pytest
+from broadsheet.test import served
 
 BROADSHEET = [sys.executable, "-m", "broadsheet"]
 
@@ -21,12 +19,6 @@ def sqlite_env(data_dir: Path) -> dict[str, str]:
     env = {**os.environ, "BROADSHEET_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -51,24 +43,8 @@ def test_demo_load_only_migrates_into_wal_sqlite_and_prints_the_password(tmp_pat
 
 
 def test_serve_migrates_then_answers(tmp_path: Path) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [*BROADSHEET, "serve", "--port", str(port), "--workers", "1"],
-        env=sqlite_env(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                assert get(f"{base}/healthz") == (200, b"ok")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("broadsheet serve did not answer within 30 s")
-                time.sleep(0.2)
+    with served(sqlite_env(tmp_path), migrate=True) as base:
+        assert get(f"{base}/healthz") == (200, b"ok")
         status, body = get(f"{base}/feed/")
         assert status == 200
         ElementTree.fromstring(body)
@@ -76,6 +52,3 @@ def test_serve_migrates_then_answers(tmp_path: Path) -> None:
         assert status == 200
         ElementTree.fromstring(body)
         assert get(f"{base}/static/broadsheet/site.css")[0] == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=20)

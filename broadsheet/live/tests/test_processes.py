@@ -9,53 +9,19 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from broadsheet.live.tests.conftest import TEST_REDIS_URL, redis_client
+from broadsheet.test import served
 
 BROADSHEET = [sys.executable, "-m", "broadsheet"]
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0.{} Safari/537.36"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serve(env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [*BROADSHEET, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def get(url: str) -> str:
@@ -89,7 +55,7 @@ def test_two_server_processes_report_the_same_top_list(store: str, tmp_path: Pat
         redis_client().flushdb()
     subprocess.run([*BROADSHEET, "demo", "--load-only"], env=env, check=True, capture_output=True)
     with ExitStack() as stack:
-        bases = [stack.enter_context(serve(env)) for _ in range(2)]
+        bases = [stack.enter_context(served(env)) for _ in range(2)]
         slugs = list(dict.fromkeys(re.findall(r'href="(/articles/[^/"]+/)"', get(bases[0]))))
         ids = [
             int(re.findall(r'data-article="(\d+)"', get(bases[0] + slug))[0]) for slug in slugs[:4]
