@@ -16,7 +16,6 @@ from broadsheet.articles.models import Article, Section
 from broadsheet.comments.actions import do_approve
 from broadsheet.comments.demo_content import COMMENTS
 from broadsheet.comments.models import Comment, Thread
-from broadsheet.lib.markdown import render_comment
 from broadsheet.roles import EDITORS, MODERATORS, ensure_roles
 
 EDITOR_USERNAME = "editor"
@@ -81,18 +80,12 @@ def load_demo_comments() -> None:
         comment = Comment.objects.create(
             thread=thread,
             parent=parent,
-            root=parent.root if parent else None,
-            depth=parent.depth + 1 if parent else 0,
             author_name=item["author"],
             content=item["text"],
-            content_html=render_comment(item["text"]),
             moderation_reasons=[]
             if item["approved"]
             else [gettext("first comment from this author")],
         )
-        if comment.root_id is None:
-            comment.root = comment
-            comment.save(update_fields=["root"])
         if item["approved"]:
             do_approve(comment, moderator=None)
         else:

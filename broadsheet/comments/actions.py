@@ -18,7 +18,6 @@ from broadsheet.comments import notifications, pipeline, spam
 from broadsheet.comments.models import Comment, ModerationEvent, Thread
 from broadsheet.comments.pipeline import Decision, Outcome, Submission
 from broadsheet.lib.ip import truncate
-from broadsheet.lib.markdown import render_comment
 from broadsheet.lib.useragent import family
 
 logger = logging.getLogger(__name__)
@@ -60,19 +59,15 @@ def do_post_comment(sub: Submission) -> Posted:
         Thread.objects.filter(pk=sub.thread.pk).update(discarded_count=F("discarded_count") + 1)
         return Posted(decision, None)
 
-    parent = sub.parent
     with transaction.atomic():
         comment = Comment(
             thread=sub.thread,
-            parent=parent,
-            root=parent.root if parent else None,
-            depth=parent.depth + 1 if parent else 0,
+            parent=sub.parent,
             user_id=sub.user_id,
             author_name=sub.author_name.strip(),
             author_email=sub.author_email.strip(),
             author_url=sub.author_url.strip(),
             content=sub.content.strip(),
-            content_html=render_comment(sub.content.strip()),
             status=Comment.Status.PENDING,
             moderation_reasons=decision.reasons,
             spam_score=decision.spam_score,
@@ -83,9 +78,6 @@ def do_post_comment(sub: Submission) -> Posted:
             user_agent_family=family(sub.user_agent),
         )
         comment.save()
-        if comment.root_id is None:
-            comment.root = comment
-            comment.save(update_fields=["root"])
         _move(comment, STATUS_FOR[decision.outcome], action="posted")
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(lambda: notifications.notify_moderators(comment))
@@ -99,7 +91,6 @@ def do_edit(comment: Comment, sub: Submission, *, actor: Any = None) -> Posted:
         return Posted(decision, None)
     with transaction.atomic():
         comment.content = sub.content.strip()
-        comment.content_html = render_comment(comment.content)
         comment.edited_at = timezone.now()
         comment.moderation_reasons = decision.reasons
         comment.spam_score = decision.spam_score

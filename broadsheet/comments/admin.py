@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -15,7 +16,6 @@ from django_stubs_ext import StrOrPromise
 
 from broadsheet.comments import actions
 from broadsheet.comments.models import Comment, Thread
-from broadsheet.lib.markdown import render_comment
 
 
 @admin.register(Thread)
@@ -130,6 +130,8 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
         "user_agent_family",
     ]
     fields = ["author_name", "author_email", "author_url", "content", *readonly_fields]
+    # As the reader's form does: a website typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         _bulk(
             "approve",
@@ -220,8 +222,3 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
             _("spam"),
             comment.spam_before or 0,
         )
-
-    def save_model(self, request: HttpRequest, obj: Comment, form: Any, change: bool) -> None:
-        # A moderator's edit of the text: render it again, as the actions do.
-        obj.content_html = render_comment(obj.content)
-        super().save_model(request, obj, form, change)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.articles.models import Article
+from broadsheet.lib.markdown import render_comment
 
 
 class Thread(models.Model):
@@ -122,6 +124,20 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.content[:60]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Rendered once here, not on every read; status-only saves leave it alone.
+        if kwargs.get("update_fields") is None:
+            self.content_html = render_comment(self.content)
+        # A reply takes its place in the tree from its parent. A top-level comment is the
+        # root of its own branch, which needs its id, so that is set right after the insert.
+        if self.parent is not None and self.root_id is None:
+            self.root_id = self.parent.root_id
+            self.depth = self.parent.depth + 1
+        super().save(*args, **kwargs)
+        if self.root_id is None:
+            self.root_id = self.pk
+            Comment.objects.filter(pk=self.pk).update(root=self.pk)
 
     def get_absolute_url(self) -> str:
         return f"{self.thread.get_absolute_url()}#comment-{self.pk}"

@@ -27,8 +27,9 @@ def _thread(article: Article) -> Thread | None:
         return None
 
 
-def render_thread(request: Any, article: Article, thread: Thread | None) -> SafeString:
-    own = cookies.own_ids(request)
+def render_thread(
+    request: Any, article: Article, thread: Thread | None, own: set[int]
+) -> SafeString:
     page, nodes = display.thread_page(request, thread, own) if thread else (None, [])
     context = {
         "article": article,
@@ -46,8 +47,9 @@ def comment_thread(context: template.Context, article: Article) -> SafeString:
     them) share one cached rendering per thread version, page and language."""
     request = context["request"]
     thread = _thread(article)
-    if thread is None or cookies.own_ids(request) or request.user.is_authenticated:
-        return render_thread(request, article, thread)
+    own = cookies.own_ids(request)
+    if thread is None or own or request.user.is_authenticated:
+        return render_thread(request, article, thread, own)
     key = ":".join(
         [
             "comments",
@@ -60,7 +62,7 @@ def comment_thread(context: template.Context, article: Article) -> SafeString:
     )
     html: SafeString | None = cache.get(key)
     if html is None:
-        html = render_thread(request, article, thread)
+        html = render_thread(request, article, thread, own)
         cache.set(key, html, THREAD_CACHE_SECONDS)
     return html
 

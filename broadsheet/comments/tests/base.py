@@ -55,19 +55,11 @@ class CommentsTestCase(BaseTestCase):
             "author_name": "Someone",
             "author_email": email,
             "email_hash": keyed_hash(email, key="test", purpose="email") if email else "",
-            "content_html": f"<p>{content}</p>",
             "status": Comment.Status.APPROVED,
             "ip_network": "198.51.100.0/24",
         }
         defaults.update(fields)
-        parent = defaults.get("parent")
-        if parent is not None:
-            defaults.setdefault("depth", parent.depth + 1)
-            defaults.setdefault("root", parent.root)
         comment = Comment.objects.create(content=content, **defaults)
-        if comment.root_id is None:
-            comment.root = comment
-            comment.save(update_fields=["root"])
         approved = Comment.objects.filter(thread=comment.thread, status=Comment.Status.APPROVED)
         Thread.objects.filter(pk=comment.thread_id).update(
             approved_count=approved.count(), version=F("version") + 1

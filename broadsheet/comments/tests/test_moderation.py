@@ -94,6 +94,16 @@ class QueueTests(CommentsTestCase):
         held.refresh_from_db()
         self.assertEqual(held.status, Comment.Status.TRASH)
 
+    def test_a_moderators_edit_of_the_text_is_rendered_again(self) -> None:
+        comment = self.add_comment("Buy *now*.")
+        url = reverse("admin:comments_comment_change", args=[comment.pk])
+        self.client.post(
+            url,
+            {"author_name": "Someone", "author_email": "", "author_url": "", "content": "*Kept*"},
+        )
+        comment.refresh_from_db()
+        self.assertEqual(comment.content_html.strip(), "<p><em>Kept</em></p>")
+
     def test_reader_and_editor_cannot_open_the_queue(self) -> None:
         for user in (self.reader, self.editor):
             self.client.force_login(user)
