@@ -33,6 +33,9 @@ ALLOWED_HOSTS = env_list(
     "BROADSHEET_ALLOWED_HOSTS", sorted({"localhost", "127.0.0.1", "[::1]", _base_host})
 )
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
+# Other sites (scheme://host[:port]) that may embed the live and comment widgets and call their
+# APIs from the browser; CORS headers go to these only.
+EMBED_ORIGINS = env_list("BROADSHEET_EMBED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -202,8 +205,6 @@ LIVE_REDIS_URL = env_str("BROADSHEET_LIVE_REDIS_URL", REDIS_URL)
 # Redis slower than this (milliseconds) counts as down: pages and beats never wait for it.
 LIVE_TIMEOUT_MS = env_int("BROADSHEET_LIVE_TIMEOUT_MS", 50, minimum=1)
 LIVE_CACHE_SECONDS = env_int("BROADSHEET_LIVE_CACHE_SECONDS", 10, minimum=0)
-# Other sites (scheme://host[:port]) that may embed the widget; CORS headers go to these only.
-LIVE_EMBED_ORIGINS = env_list("BROADSHEET_LIVE_EMBED_ORIGINS", [])
 
 # --- antispam ---
 # How often (seconds) each worker checks the database for another worker's spam feedback or a

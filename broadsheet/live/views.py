@@ -37,7 +37,7 @@ def _scope(request: HttpRequest) -> str | None:
     host = meta.get("HTTP_HOST") or request.get_host()
     if origin == SITE_ORIGIN or origin == f"{request.scheme}://{host}":
         return readers.SITE
-    if origin in settings.LIVE_EMBED_ORIGINS:
+    if origin in settings.EMBED_ORIGINS:
         return origin
     return None
 
@@ -101,7 +101,7 @@ def top(request: HttpRequest) -> HttpResponse:
     """The widget's list for one page (``?page=`` its path, or an embedding page's URI)."""
     page = request.GET.get("page", "")[:300]
     scope = _origin(page)
-    if scope and scope not in settings.LIVE_EMBED_ORIGINS:
+    if scope and scope not in settings.EMBED_ORIGINS:
         return _answer(404)
     listing = readers.widget(scope, time.time(), exclude=page)
     html = render_to_string(

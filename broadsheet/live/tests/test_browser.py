@@ -226,7 +226,7 @@ def test_an_allowed_site_embeds_the_widget(
         f'<script src="{base}/static/live/live.js" defer></script>'
     )
     with partner_site(html) as partner:
-        settings.LIVE_EMBED_ORIGINS = [partner]
+        settings.EMBED_ORIGINS = [partner]
         for n, path in enumerate(["/story", "/story", "/other"]):
             person(browser, n).new_page().goto(partner + path)
         page = person(browser, 9).new_page()

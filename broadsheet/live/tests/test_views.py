@@ -285,7 +285,7 @@ class FailOpenTests(LiveTestCase):
         self.assertRegex(response.content.decode(), r'id="currently-reading"[^>]* hidden>')
 
 
-@override_settings(LIVE_EMBED_ORIGINS=["https://partner.example"])
+@override_settings(EMBED_ORIGINS=["https://partner.example"])
 class EmbedTests(LiveTestCase):
     def test_an_allowed_site_counts_its_own_pages_with_cors_headers(self) -> None:
         partner = "https://partner.example"
