@@ -6,7 +6,8 @@
 For each store, starts `broadsheet serve` (bench/web.py's server()), measures /healthz and
 then beats with wrk in the same run, and prints req/s, p50, p99, errors and the ratio
 (goal >= 0.8). Every request is a new visitor (the User-Agent carries a counter), so each
-beat is stored, never turned away by the one-beat-per-15-s rule.
+beat is stored, never turned away by the one-beat-per-15-s rule. On Redis, as on the site,
+each worker holds its beats and sends them every 0.5 s (broadsheet/live/buffer.py).
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "comments.delete_comment",
         "comments.view_thread",
         "comments.change_thread",
+        "antispam.view_apiday",  # the spam dashboard
+        "antispam.view_checklog",
     ],
 }
 

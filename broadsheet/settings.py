@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "ninja",  # its bundled Swagger UI for /api/docs, rather than a CDN
     "django.contrib.humanize",
     "broadsheet",
     "broadsheet.articles",
@@ -52,15 +53,20 @@ INSTALLED_APPS = [
     "broadsheet.antispam",
     "broadsheet.live",
     "broadsheet.privacy",
+    "broadsheet.transfer",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.live.middleware.BeatShortcut",
+    "broadsheet.antispam.akismet.middleware.AkismetShortcut",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "broadsheet.comments.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, so an old address redirects before a slash is appended to it.
+    "broadsheet.transfer.middleware.LegacyRedirect",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,6 +180,12 @@ COMMENTS_EDIT_WINDOW = env_int("BROADSHEET_COMMENTS_EDIT_WINDOW", 900, minimum=0
 COMMENTS_PER_PAGE = env_int("BROADSHEET_COMMENTS_PER_PAGE", 50, minimum=1)
 COMMENTS_REPLIES_SHOWN = env_int("BROADSHEET_COMMENTS_REPLIES_SHOWN", 20, minimum=1)
 COMMENTS_NOTIFY_MODERATORS = env_bool("BROADSHEET_COMMENTS_NOTIFY_MODERATORS", True)
+# Webhooks (configured in the admin): seconds one attempt may take, how many attempts, and the
+# first retry's delay (each later one waits twice as long); the delivery log is kept this many days.
+WEBHOOK_TIMEOUT = env_int("BROADSHEET_WEBHOOK_TIMEOUT", 5, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("BROADSHEET_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_SECONDS = env_int("BROADSHEET_WEBHOOK_RETRY_SECONDS", 30, minimum=1)
+WEBHOOK_LOG_DAYS = env_int("BROADSHEET_WEBHOOK_LOG_DAYS", 30, minimum=1)
 
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BROADSHEET_BEHIND_PROXY", False) else None
@@ -217,3 +229,29 @@ SPAM_RECENT_MAX = env_int("BROADSHEET_SPAM_RECENT_MAX", 100000, minimum=100)
 SPAM_TEST_DISCARD = env_bool("BROADSHEET_SPAM_TEST_DISCARD", False)
 # A site's learnt layer is written in full every this many moderation actions.
 SPAM_SNAPSHOT_EVERY = env_int("BROADSHEET_SPAM_SNAPSHOT_EVERY", 100, minimum=1)
+# A site's layer is refitted on all its labels, in the background, once moderators have paused
+# for this many seconds (each label is also learnt at once, online).
+SPAM_REFIT_SECONDS = env_int("BROADSHEET_SPAM_REFIT_SECONDS", 5, minimum=0)
+# Akismet-compatible API: the largest request body answered (bigger ones get 413), and the
+# Akismet host names it also answers to (a WordPress site pointed here keeps Host: rest.akismet.com;
+# {key}.{host} carries the key in its first label).
+AKISMET_MAX_BODY = env_int("BROADSHEET_AKISMET_MAX_BODY", 65536, minimum=1024)
+AKISMET_HOSTS = env_list("BROADSHEET_AKISMET_HOSTS", ["rest.akismet.com"])
+
+# --- privacy ---
+# Who answers for readers' data and how to reach them (GDPR Art. 13(1)(a)); shown on /privacy/.
+PRIVACY_CONTROLLER = env_str("BROADSHEET_PRIVACY_CONTROLLER", SITE_NAME)
+PRIVACY_CONTACT = env_str("BROADSHEET_PRIVACY_CONTACT", f"privacy@{_base_host}")
+# Retention: every period is read both by `broadsheet privacy purge` and by the notice.
+PRIVACY_IP_DAYS = env_int("BROADSHEET_PRIVACY_IP_DAYS", 30, minimum=1)
+PRIVACY_IP_KEY_DAYS = env_int("BROADSHEET_PRIVACY_IP_KEY_DAYS", 7, minimum=1)
+PRIVACY_SPAM_DAYS = env_int("BROADSHEET_PRIVACY_SPAM_DAYS", 15, minimum=1)
+PRIVACY_PENDING_DAYS = env_int("BROADSHEET_PRIVACY_PENDING_DAYS", 30, minimum=1)
+PRIVACY_CHECK_LOG_DAYS = env_int("BROADSHEET_PRIVACY_CHECK_LOG_DAYS", 15, minimum=1)
+PRIVACY_EXPORT_HOURS = env_int("BROADSHEET_PRIVACY_EXPORT_HOURS", 72, minimum=1)
+PRIVACY_REQUEST_DAYS = env_int("BROADSHEET_PRIVACY_REQUEST_DAYS", 365, minimum=1)
+PRIVACY_LINK_HOURS = env_int("BROADSHEET_PRIVACY_LINK_HOURS", 24, minimum=1)
+PRIVACY_BACKUP_DAYS = env_int("BROADSHEET_PRIVACY_BACKUP_DAYS", 14, minimum=0)
+# Readers' export and erasure requests: most per address a day, and per IP address an hour.
+PRIVACY_RATE_PER_EMAIL = env_int("BROADSHEET_PRIVACY_RATE_PER_EMAIL", 3, minimum=1)
+PRIVACY_RATE_PER_IP = env_int("BROADSHEET_PRIVACY_RATE_PER_IP", 10, minimum=1)

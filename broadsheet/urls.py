@@ -12,7 +12,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", news_sitemap, name="news-sitemap"),
+    path("api/", include("broadsheet.comments.api.urls")),
     path("comments/", include("broadsheet.comments.urls")),
     path("live/", include("broadsheet.live.urls")),
+    path("privacy/", include("broadsheet.privacy.urls")),
+    path("", include("broadsheet.antispam.urls")),
     path("", include("broadsheet.articles.urls")),
 ]

@@ -103,9 +103,17 @@ def do_prune_texts() -> None:
 
 
 def do_save_layer(
-    site: str, snapshot: bytes, base_version: str, last_feedback_id: int, *, new_generation: bool
-) -> int:
-    """Write a site's layer; a new generation tells every worker to reload it. Returns it."""
+    site: str,
+    snapshot: bytes,
+    base_version: str,
+    last_feedback_id: int,
+    *,
+    new_generation: bool,
+    generation: int = 0,
+) -> int | None:
+    """Write a site's layer; a new generation tells every worker to reload it. Otherwise it
+    is a snapshot of the given generation, skipped if a refit has replaced that generation.
+    Returns the generation written, None if skipped."""
     with transaction.atomic():
         row, created = SiteLayer.objects.select_for_update().get_or_create(
             site=site,
@@ -115,6 +123,8 @@ def do_save_layer(
                 "last_feedback_id": last_feedback_id,
             },
         )
+        if not created and not new_generation and row.generation != generation:
+            return None  # refitted meanwhile: this worker reloads the new generation instead
         if not created:
             if new_generation:
                 row.generation += 1

@@ -18,6 +18,7 @@ from broadsheet.antispam.links import find_links, url_domain
 from broadsheet.antispam.models import RecentText, Reputation
 from broadsheet.lib.ip import keyed_hash
 from broadsheet.lib.ip import truncate as network
+from broadsheet.privacy.keys import ip_hash
 
 _SIMILAR = 0.6
 
@@ -44,7 +45,9 @@ def sources(fields: Mapping[str, object]) -> Sources:
         out.keys["email"] = keyed("email", email)
     ip = get(fields, "user_ip").strip()
     if ip:
-        out.keys["ip"] = keyed("ip", ip)
+        # The comments' own IP hash, whose key rotates (privacy): an address's reputation
+        # lasts one key period, as long as the comments keep the hash.
+        out.keys["ip"] = ip_hash(ip)
         net = network(ip)
         if net:
             out.keys["net"] = keyed("net", net)

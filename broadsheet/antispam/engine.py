@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext
 
-from broadsheet.antispam import actions, context, store
+from broadsheet.antispam import actions, context, refit, store
 from broadsheet.antispam.features import vectorize
 from broadsheet.antispam.fields import is_admin, is_guaranteed_spam, is_test
 from broadsheet.antispam.reasons import explain
@@ -94,11 +95,12 @@ def _submit(fields: Mapping[str, object], site: str, *, spam: bool) -> bool:
     store.layer(site)  # bring the layer up to date before this label lands on top
     src = context.sources(fields)
     vec = vectorize(fields, context.lookup(site, src))
-    actions.do_record_feedback(site, spam, vec, src)
-    store.after_feedback(site)
+    feedback = actions.do_record_feedback(site, spam, vec, src)
+    store.after_feedback(site)  # the online step: this label counts from the next check on
+    transaction.on_commit(lambda: refit.schedule(site, feedback.pk))
     return True
 
 
 def retrain(site: str) -> int:
-    """Rebuild a site's layer from its stored feedback. Returns the number of labels used."""
+    """Refit a site's layer on all its stored feedback now. Returns the number of labels used."""
     return store.rebuild(site)

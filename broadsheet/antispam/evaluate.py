@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from broadsheet.antispam import actions, corpus, engine, metrics
+from broadsheet.antispam import actions, corpus, engine, metrics, refit
 
 
 @dataclass
@@ -32,6 +32,7 @@ def evaluate(
         train, test = corpus.published_split(rows)
         for row in progress(train):
             (engine.submit_spam if row.spam else engine.submit_ham)(_fields(row), site)
+        refit.wait()  # the batch refit the labels scheduled, as a site has it before new comments
     verdicts = [engine.check(_fields(row), site) for row in progress(test)]
     y = np.array([r.spam for r in test], dtype=bool)
     score = np.array([v.score for v in verdicts])

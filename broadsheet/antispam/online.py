@@ -1,10 +1,11 @@
-"""A site's own layer of weights above the base model, learnt one moderation action at a time.
+"""A site's own layer of weights above the base model.
 
-Per-feature AdaGrad steps on the logistic loss of the combined margin (base + layer): features
-the site has seen often move slowly, new ones (a new campaign's words) move fast. A step is
-repeated while the example is still on the wrong side by a margin, so one correction suffices
-for most repeated spam. Deterministic, so every worker replaying the same feedback in the same
-order ends with identical weights.
+A batch refit (refit.py) fits it on all the site's stored labels; in between, each new label
+moves it at once, inside the moderator's request, by per-feature AdaGrad steps on the logistic
+loss of the combined margin (base + layer): features the site has seen often move slowly, new
+ones (a new campaign's words) move fast. A step is repeated while the example is still on the
+wrong side by a margin, so one correction suffices for most repeated spam. Deterministic, so
+every worker replaying the same feedback in the same order ends with identical weights.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import math
 
 import numpy as np
+import scipy.sparse as sp
 
 from broadsheet.antispam.features import (
     COMMENT_TYPES,
@@ -50,6 +52,19 @@ class Layer:
         self.bias = 0.0
         self.bias_g2 = EPSILON
         self.updates = 0
+        self.fitted = 0  # labels the last batch refit used (the rest were learnt online)
+
+    @classmethod
+    def from_fit(cls, w: np.ndarray, bias: float, X: sp.csr_matrix) -> Layer:
+        """A batch-fitted layer. Its AdaGrad accumulators count each feature's use in the
+        labels, so later online steps move features the site has seen often more slowly."""
+        layer = cls()
+        layer.w = w.astype(np.float32)
+        layer.bias = bias
+        layer.g2 += np.asarray(X.multiply(X).sum(axis=0), np.float32).ravel()
+        layer.bias_g2 += 0.01 * X.shape[0]
+        layer.updates = layer.fitted = X.shape[0]
+        return layer
 
     def margin(self, idx: np.ndarray, val: np.ndarray) -> float:
         return float(np.dot(self.w[idx], val)) + self.bias
@@ -90,7 +105,7 @@ class Layer:
             idx=nz.astype(np.int32),
             w=self.w[nz],
             g2=self.g2[nz],
-            scalars=np.array([self.bias, self.bias_g2, self.updates]),
+            scalars=np.array([self.bias, self.bias_g2, self.updates, self.fitted]),
         )
         return buf.getvalue()
 
@@ -101,8 +116,9 @@ class Layer:
             idx = npz["idx"]
             layer.w[idx] = npz["w"]
             layer.g2[idx] = npz["g2"]
-            layer.bias, layer.bias_g2, updates = (float(x) for x in npz["scalars"])
-        layer.updates = int(updates)
+            scalars = [float(x) for x in npz["scalars"]] + [0.0]  # older snapshots: 3 values
+        layer.bias, layer.bias_g2 = scalars[0], scalars[1]
+        layer.updates, layer.fitted = int(scalars[2]), int(scalars[3])
         return layer
 
 

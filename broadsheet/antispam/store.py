@@ -2,10 +2,11 @@
 
 Choice for multi-process workers: each worker holds the models in memory and, at most once every
 SPAM_REFRESH_SECONDS per site, runs two indexed queries: the site's layer generation (bumped by
-retrain) and any feedback rows newer than the last it applied. New feedback is replayed in id
-order, which gives every worker the same weights as the worker that took the moderation action,
-without rewriting the whole layer on each action. Full snapshots are written every
-SPAM_SNAPSHOT_EVERY actions and by retrain, so a new worker loads a snapshot and replays the tail.
+each batch refit, see refit.py) and any feedback rows newer than the last it applied. New
+feedback is replayed in id order, which gives every worker the same weights as the worker that
+took the moderation action, without rewriting the whole layer on each action. Full snapshots are
+written every SPAM_SNAPSHOT_EVERY actions and by each refit, so a new worker loads a snapshot
+and replays the tail.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 
 from broadsheet.antispam import actions
+from broadsheet.antispam.features import N_FEATURES, N_HASHED
 from broadsheet.antispam.model import SHIPPED_MODEL, Model
 from broadsheet.antispam.models import BaseModel, Feedback, SiteLayer
 from broadsheet.antispam.online import Layer
+from broadsheet.antispam.train import fit_layer
 
 MAX_SITES = 64  # layers kept in memory; least recently used ones are reloaded on demand
 _lock = threading.RLock()
@@ -152,31 +157,60 @@ def after_feedback(site: str) -> None:
 def save_snapshot(site: str, *, new_generation: bool) -> None:
     with _lock:
         state = _sites[site]
-        generation = actions.do_save_layer(
+        written = actions.do_save_layer(
             site,
             state.layer.to_bytes(),
             state.base_version,
             state.last_id,
             new_generation=new_generation,
+            generation=state.generation,
         )
-        state.generation = generation
+        if written is not None:
+            state.generation = written
 
 
-def rebuild(site: str, epochs: int = 2) -> int:
-    """Relearn a site's layer from all its stored feedback; every worker reloads it.
-    Returns the number of labels used."""
+def rebuild(site: str, up_to: int | None = None) -> int:
+    """Refit a site's layer in batch on its stored feedback (ids up to up_to; all by default),
+    replay later feedback online on top, and make every worker reload it. The result depends
+    only on the feedback, so it is the same whichever worker or thread runs it. Returns the
+    number of labels fitted."""
     base = base_model()
-    line = decision_margin(base)
-    new = Layer()
-    rows = list(
-        Feedback.objects.filter(site=site).order_by("id").values_list("id", "spam", "vector")
-    )
-    for _ in range(epochs):
-        for _fid, spam, vector in rows:
-            idx, val = actions.decode_vector(vector)
-            new.learn(idx, val, float(base.weights[idx] @ val) + base.bias, spam, line)
-    last = rows[-1][0] if rows else 0
+    rows = Feedback.objects.filter(site=site).order_by("id")
+    if up_to is not None:
+        rows = rows.filter(id__lte=up_to)
+    vectors: list[tuple[np.ndarray, np.ndarray]] = []
+    keys: list[bytes] = []
+    latest: dict[bytes, bool] = {}  # a relabelled text: its latest label counts for every copy
+    last = 0
+    for fid, spam, vector in rows.values_list("id", "spam", "vector").iterator(chunk_size=500):
+        idx, val = actions.decode_vector(vector)
+        text = idx < N_HASHED  # the text's n-grams, not reputation counts that change
+        key = idx[text].tobytes() + val[text].tobytes()
+        vectors.append((idx, val))
+        keys.append(key)
+        latest[key] = spam
+        last = fid
+    X = stack(vectors)
+    y = np.array([latest[k] for k in keys], dtype=np.float64)
+    offset = X @ base.weights.astype(np.float64) + base.bias
+    weights, bias = fit_layer(X, y, offset)
+    state = _SiteState(Layer.from_fit(weights, bias, X), 0, base.version, last, time.monotonic())
     with _lock:
-        _sites[site] = _SiteState(new, 0, base.version, last, time.monotonic())
+        replay(state, site, base)  # labels that arrived while it was fitted
+        _sites[site] = state
         save_snapshot(site, new_generation=True)
-    return len(rows)
+    return len(vectors)
+
+
+def sites_with_feedback() -> list[str]:
+    return list(Feedback.objects.order_by("site").values_list("site", flat=True).distinct())
+
+
+def stack(vectors: list[tuple[np.ndarray, np.ndarray]]) -> sp.csr_matrix:
+    """Stored feedback vectors as the rows of one sparse matrix."""
+    indptr = np.cumsum([0] + [len(idx) for idx, _ in vectors])
+    indices = np.concatenate([idx for idx, _ in vectors] or [np.zeros(0, np.int32)])
+    values = np.concatenate([val for _, val in vectors] or [np.zeros(0, np.float32)])
+    return sp.csr_matrix(
+        (values.astype(np.float64), indices, indptr), shape=(len(vectors), N_FEATURES)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -14,8 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
-from broadsheet.comments import actions
-from broadsheet.comments.models import Comment, Thread
+from broadsheet.comments import actions, webhooks
+from broadsheet.comments.models import (
+    Comment,
+    Subscription,
+    Thread,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 @admin.register(Thread)
@@ -222,3 +229,99 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
             _("spam"),
             comment.spam_before or 0,
         )
+
+
+class WebhookForm(forms.ModelForm[Webhook]):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        label=_("events"), choices=Webhook.Event.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["name", "url", "secret", "events", "is_active"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin[Webhook]):
+    form = WebhookForm
+    list_display = ["name", "url", "event_list", "is_active", "log"]
+    list_filter = ["is_active"]
+    actions = ["send_ping"]
+
+    @admin.display(description=_("events"))
+    def event_list(self, hook: Webhook) -> str:
+        labels = dict(Webhook.Event.choices)
+        return ", ".join(str(labels.get(event, event)) for event in hook.events)
+
+    @admin.display(description=_("delivery log"))
+    def log(self, hook: Webhook) -> str:
+        return format_html(
+            '<a href="../webhookdelivery/?webhook__id__exact={}">{}</a>', hook.pk, _("deliveries")
+        )
+
+    @admin.action(description=_("Send a test event (ping)"))
+    def send_ping(self, request: HttpRequest, queryset: QuerySet[Webhook]) -> None:
+        for hook in queryset:
+            webhooks.ping(hook)
+        self.message_user(request, _("Sent; see the delivery log."), messages.SUCCESS)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
+    list_display = [
+        "created_at",
+        "webhook",
+        "event",
+        "status",
+        "attempts",
+        "status_code",
+        "error",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event", "webhook", "created_at"]
+    list_select_related = ["webhook"]
+    search_fields = ["error", "body"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "webhook",
+        "event",
+        "status",
+        "attempts",
+        "status_code",
+        "error",
+        "created_at",
+        "last_attempt_at",
+        "next_attempt_at",
+        "delivered_at",
+        "body",
+    ]
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # deliveries come from events
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a log: read, retried or deleted, never edited
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("comments.change_webhook")
+
+    @admin.action(description=_("Retry now"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        webhooks.retry_now(list(queryset))
+        self.message_user(request, _("Queued again; see their status shortly."), messages.SUCCESS)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
+    """Who follows what by e-mail, so a reader's request about it can be answered."""
+
+    list_display = ["email", "thread", "comment", "confirmed_at", "created_at"]
+    list_filter = ["confirmed_at", "created_at"]
+    list_select_related = ["thread__article", "comment"]
+    search_fields = ["email", "=email_hash", "thread__uri", "thread__article__title"]
+    readonly_fields = ["email", "email_hash", "thread", "comment", "confirmed_at", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only the address's owner subscribes, by the confirmation link

@@ -35,7 +35,7 @@ def thread_page(request: HttpRequest, thread: Thread, own: set[int]) -> tuple[Pa
     page = page_or_404(request, roots, settings.COMMENTS_PER_PAGE)
     nodes = {comment.pk: Node(comment) for comment in page}
     if nodes:
-        _attach_replies(nodes, own)
+        attach_replies(nodes, own)
     return page, list(nodes.values())
 
 
@@ -47,7 +47,7 @@ def branch(root: Comment, own: set[int]) -> Node:
     return node
 
 
-def _attach_replies(nodes: dict[int, Node], own: set[int]) -> None:
+def attach_replies(nodes: dict[int, Node], own: set[int]) -> None:
     limit = settings.COMMENTS_REPLIES_SHOWN
     replies = (
         Comment.objects.filter(visible(own), root__in=list(nodes), depth__gt=0)

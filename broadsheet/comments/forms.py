@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,11 @@ TOKEN_SALT = "broadsheet.comments.form"
 
 
 def issue_token() -> str:
-    """A signed note of when the form was shown: posts too fast or too late are refused."""
+    """A signed note of when the form was shown: posts too fast or too late are refused.
+
+    The article page is the same for everyone, so it carries none: comments.js asks for one
+    when the reader starts on the form, and a form shown again after a refusal gets a new one.
+    """
     return signing.dumps({"at": timezone.now().timestamp()}, salt=TOKEN_SALT)
 
 
@@ -38,6 +44,10 @@ class CommentForm(forms.Form):
         label=_("Save my name, e-mail and website in this browser for the next time I comment."),
         required=False,
     )
+    notify = forms.BooleanField(
+        label=_("E-mail me replies to my comment (we send a link to confirm first)."),
+        required=False,
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     # People never see this field; bots that fill every field give themselves away.
@@ -46,6 +56,28 @@ class CommentForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("notify") and not data.get("email"):
+            self.add_error("email", _("Give your e-mail address to be told about replies."))
+        return data
+
+
+def renew_token(form: CommentForm) -> None:
+    """Shown again after a refusal, with the reader's text: a form time that can no longer
+    pass (expired, or not ours) is replaced so the text can be sent again. A good one is
+    kept, so that a quick correction is not "too quick"; none (no script) stays none."""
+    token = form.data.get("token", "")
+    issued = token_time(token)
+    if not token or (
+        issued is not None
+        and (timezone.now() - issued).total_seconds() < settings.COMMENTS_MAX_FORM_AGE
+    ):
+        return
+    data = dict(form.data.items())  # one value per field: the comment form has no lists
+    data["token"] = issue_token()
+    form.data = data
 
 
 class EditForm(forms.Form):

@@ -11,15 +11,18 @@ import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from broadsheet.comments import spam
 from broadsheet.comments.models import Comment, Thread
+
+COMMENTS = connection.ops.quote_name(Comment._meta.db_table)
 
 
 class Outcome(enum.Enum):
@@ -50,6 +53,9 @@ class Submission:
     user_id: int | None = None
     honeypot: str = ""
     form_issued_at: datetime | None = None
+    # Sent from the page's form with no token: no script asked for one, so there is no form
+    # time to check (the page is the same for everyone and cannot carry one).
+    form_without_script: bool = False
     editing: Comment | None = None
     permalink: str = ""
     language: str = ""
@@ -104,7 +110,7 @@ def honeypot(sub: Submission, decision: Decision) -> Step | None:
 
 
 def form_timing(sub: Submission, decision: Decision) -> Step | None:
-    if sub.editing is not None:
+    if sub.editing is not None or sub.form_without_script:
         return None
     if sub.form_issued_at is None:
         message = _("The form could not be checked. Please reload the page and try again.")
@@ -121,14 +127,40 @@ def form_timing(sub: Submission, decision: Decision) -> Step | None:
     return None
 
 
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Raw SQL for the lookups every comment makes: building each statement with the ORM took
+    about twenty times as long as running it (1 ms against 0.05 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A time read with raw SQL: SQLite gives UTC as text, PostgreSQL gives a datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value
+
+
 def duplicate(sub: Submission, decision: Decision) -> Step | None:
-    same_author = Q(ip_hash=sub.ip_hash) | (
-        Q(email_hash=sub.email_hash) if sub.email_hash else Q(pk__in=[])
+    same_author = "ip_hash = %s"
+    params: list[Any] = [
+        sub.thread.pk,
+        sub.content.strip(),
+        Comment.Status.TRASH.value,
+        sub.ip_hash,
+    ]
+    if sub.email_hash:
+        same_author += " OR email_hash = %s"
+        params.append(sub.email_hash)
+    sql = (
+        f"SELECT id FROM {COMMENTS} WHERE thread_id = %s AND content = %s AND status <> %s"
+        f" AND ({same_author})"
     )
-    earlier = Comment.objects.filter(same_author, thread=sub.thread, content=sub.content.strip())
     if sub.editing is not None:
-        earlier = earlier.exclude(pk=sub.editing.pk)
-    if earlier.exclude(status=Comment.Status.TRASH).exists():
+        sql += " AND id <> %s"
+        params.append(sub.editing.pk)
+    if _rows(sql + " LIMIT 1", params):
         message = _("You have already posted this comment.")
         return Step(Outcome.REJECT, _("duplicate of the author's own comment"), message)
     return None
@@ -139,18 +171,28 @@ def rate_limits(sub: Submission, decision: Decision) -> Step | None:
         return None
     window = timedelta(seconds=settings.COMMENTS_RATE_WINDOW)
     since = sub.now - window
-    limits: list[tuple[str, Q, int]] = [
-        (_("address"), Q(ip_hash=sub.ip_hash), settings.COMMENTS_RATE_PER_IP),
-        (_("thread"), Q(thread=sub.thread), settings.COMMENTS_RATE_PER_THREAD),
+    limits: list[tuple[str, str, object, int]] = [
+        (_("address"), "ip_hash", sub.ip_hash, settings.COMMENTS_RATE_PER_IP),
+        (_("thread"), "thread_id", sub.thread.pk, settings.COMMENTS_RATE_PER_THREAD),
     ]
     if sub.email_hash:
-        limits.append((_("e-mail"), Q(email_hash=sub.email_hash), settings.COMMENTS_RATE_PER_EMAIL))
-    for label, key, limit in limits:
-        recent = Comment.objects.filter(key, created_at__gte=since).aggregate(
-            n=Count("id"), oldest=Min("created_at")
-        )
-        if recent["n"] >= limit:
-            retry = int((recent["oldest"] + window - sub.now).total_seconds()) + 1
+        limits.append((_("e-mail"), "email_hash", sub.email_hash, settings.COMMENTS_RATE_PER_EMAIL))
+    # Every key in one query: the count and the oldest time of each key's comments in the
+    # window, over the union of one index range per key.
+    figures = ", ".join(
+        f"COUNT(CASE WHEN {column} = %s THEN 1 END), "
+        f"MIN(CASE WHEN {column} = %s THEN created_at END)"
+        for _label, column, _value, _limit in limits
+    )
+    anyone = " OR ".join(f"{column} = %s" for _label, column, _value, _limit in limits)
+    values = [value for _label, _column, value, _limit in limits]
+    params = [value for value in values for _twice in range(2)]
+    params += [connection.ops.adapt_datetimefield_value(since), *values]
+    [row] = _rows(f"SELECT {figures} FROM {COMMENTS} WHERE created_at >= %s AND ({anyone})", params)
+    for n, (label, _column, _value, limit) in enumerate(limits):
+        count, oldest = row[2 * n], row[2 * n + 1]
+        if count >= limit:
+            retry = int((_moment(oldest) + window - sub.now).total_seconds()) + 1
             message = _("You are commenting too fast. Please wait a moment and try again.")
             reason = _("rate limit per %(key)s") % {"key": label}
             return Step(Outcome.REJECT, reason, message, retry_after=max(retry, 1))
@@ -205,10 +247,16 @@ def spam_engine(sub: Submission, decision: Decision) -> Step | None:
 def first_time_commenter(sub: Submission, decision: Decision) -> Step | None:
     if not settings.COMMENTS_HOLD_FIRST_TIME or sub.editing is not None:
         return None
-    known = Q(user_id=sub.user_id) if sub.user_id else Q(pk__in=[])
-    if sub.email_hash:
-        known |= Q(email_hash=sub.email_hash)
-    if not Comment.objects.filter(known, status=Comment.Status.APPROVED).exists():
+    keys = [("user_id", sub.user_id), ("email_hash", sub.email_hash)]
+    known = [(column, value) for column, value in keys if value]
+    # A guest who gave no address cannot be known: that needs no query. One SELECT per key,
+    # so each uses its key's index (with OR, SQLite scans every approved comment instead).
+    approved = Comment.Status.APPROVED.value
+    sql = " UNION ALL ".join(
+        f"SELECT id FROM {COMMENTS} WHERE {column} = %s AND status = %s" for column, _ in known
+    )
+    params = [param for _column, value in known for param in (value, approved)]
+    if not known or not _rows(sql + " LIMIT 1", params):
         return Step(Outcome.HOLD, _("first comment from this author"))
     return None
 

@@ -5,10 +5,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadsheet.articles.models import Article
@@ -22,11 +23,14 @@ from broadsheet.comments.actions import (
     do_post_comment,
     do_trash,
 )
-from broadsheet.comments.forms import CommentForm, EditForm, token_time
+from broadsheet.comments.forms import CommentForm, EditForm, issue_token, token_time
 from broadsheet.comments.models import Comment, Thread
 from broadsheet.comments.notifications import read_token
 from broadsheet.comments.pipeline import Submission
 from broadsheet.lib.ip import client_ip, keyed_hash
+from broadsheet.lib.origins import is_own, sender
+from broadsheet.privacy.actions import do_record_consent
+from broadsheet.privacy.keys import ip_hash
 
 
 def submission(request: HttpRequest, thread: Thread, content: str, **fields: Any) -> Submission:
@@ -39,7 +43,7 @@ def submission(request: HttpRequest, thread: Thread, content: str, **fields: Any
         content=content,
         author_email=email,
         ip=ip,
-        ip_hash=keyed_hash(ip, key=settings.SECRET_KEY, purpose="ip"),
+        ip_hash=ip_hash(ip),
         email_hash=keyed_hash(email, key=settings.SECRET_KEY, purpose="email") if email else "",
         user_agent=request.headers.get("User-Agent", ""),
         referrer=request.headers.get("Referer", ""),
@@ -64,24 +68,46 @@ def refused(
     return response
 
 
+@require_GET
+def form_token(request: HttpRequest) -> HttpResponse:
+    """A form time for comments.js, asked for when the reader starts on the form."""
+    response = JsonResponse({"token": issue_token()})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # see post_comment
 @require_POST
 def post_comment(request: HttpRequest, article_id: int) -> HttpResponse:
+    """A new comment from the form under the article.
+
+    Guests post from the page everyone shares, which holds no CSRF token: their browser's
+    Origin (or Referer) must be this site instead. Signed-in readers' pages are their own and
+    carry the token, which is then required as everywhere else.
+    """
+    if request.user.is_authenticated:
+        return _post_with_token(request, article_id)
+    return _post(request, article_id)
+
+
+def _post(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.live(), pk=article_id)
     form = CommentForm(request.POST)
+    if not request.user.is_authenticated and not is_own(request, sender(request.META)):
+        message = _("Comments are taken only from this site's own pages. Your text is below.")
+        form.add_error(None, message)
+        return render_article(request, article, extra={"comment_form": form}, status=403)
     if not form.is_valid():
         return render_article(request, article, extra={"comment_form": form}, status=400)
     data = form.cleaned_data
     thread, _created = Thread.objects.get_or_create(article=article)
     parent = None
     if data["parent"]:
-        parent = Comment.objects.filter(
-            pk=data["parent"], thread=thread, status=Comment.Status.APPROVED
-        ).first()
-        if parent is None:
+        try:
+            parent = thread.reply_parent(data["parent"])
+        except Comment.DoesNotExist:
             form.add_error(None, _("The comment you are replying to is not there any more."))
             return render_article(request, article, extra={"comment_form": form}, status=400)
-        if parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
-            parent = parent.parent  # as deep as threads go: answer beside it instead
 
     sub = submission(
         request,
@@ -93,10 +119,12 @@ def post_comment(request: HttpRequest, article_id: int) -> HttpResponse:
         parent=parent,
         honeypot=data["homepage"],
         form_issued_at=token_time(data["token"]),
+        form_without_script=not data["token"],
     )
-    posted = do_post_comment(sub)
+    posted = do_post_comment(sub, subscribe=data["notify"])
     if posted.comment is None:
         return refused(request, article, form, posted)
+    do_record_consent(data["email"], given=bool(data["remember"]))
 
     response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{posted.comment.pk}")
     cookies.remember(request, response, posted.comment)
@@ -105,6 +133,9 @@ def post_comment(request: HttpRequest, article_id: int) -> HttpResponse:
     elif cookies.DETAILS in request.COOKIES:
         cookies.forget_details(response)
     return response
+
+
+_post_with_token = csrf_protect(_post)
 
 
 def _editable(request: HttpRequest, comment_id: int) -> Comment:

@@ -2,6 +2,8 @@
 
 A store that errors or is slower than BROADSHEET_LIVE_TIMEOUT_MS is left alone for a few
 seconds: beats are answered at once and the widget hides, while pages render as usual.
+Beats for Redis are held in the process and sent twice a second (``buffer.py``), so a beat
+never waits for Redis; a failed send pauses the store the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from broadsheet.live.backends import Backend, MemoryBackend
+from broadsheet.live.buffer import BufferedBackend
 from broadsheet.live.redis_backend import RedisBackend
 from broadsheet.live.sqlite_backend import SqliteBackend
 
@@ -27,6 +30,8 @@ T = TypeVar("T")
 
 # After a failure, how long the store is not asked again.
 PAUSE_SECONDS = 5.0
+# How long beats wait in a worker before going to Redis: far inside the 90 s window.
+FLUSH_SECONDS = 0.5
 
 _backend: Backend | None = None
 # The settings a store is built from: when a test changes one, the store is made again.
@@ -57,7 +62,8 @@ def backend() -> Backend:
         _backend = MemoryBackend(window, min_interval)
     elif kind() == "redis":
         timeout = settings.LIVE_TIMEOUT_MS / 1000
-        _backend = RedisBackend.from_url(settings.LIVE_REDIS_URL, window, min_interval, timeout)
+        redis_store = RedisBackend.from_url(settings.LIVE_REDIS_URL, window, min_interval, timeout)
+        _backend = BufferedBackend(redis_store, FLUSH_SECONDS, on_error=pause)
     elif kind() == "sqlite":
         _backend = SqliteBackend(settings.DATA_DIR / "live.sqlite3", window, min_interval)
     else:
@@ -74,6 +80,8 @@ def resume() -> None:
 def reset() -> None:
     """Forget the store object (a memory store forgets its readers), e.g. between tests."""
     global _backend
+    if isinstance(_backend, BufferedBackend):
+        _backend.close()
     _backend = None
     resume()
 
@@ -83,17 +91,22 @@ def available() -> bool:
     return time.monotonic() >= _paused_until
 
 
+def pause(error: Exception) -> None:
+    """Leave the store alone for a while after ``error``."""
+    global _paused_until
+    _paused_until = time.monotonic() + PAUSE_SECONDS
+    logger.warning("live readers: store unavailable for %.0f s: %s", PAUSE_SECONDS, error)
+
+
 def guarded(call: Callable[[Backend], T], fallback: T) -> T:
     """``call(store)``, or ``fallback`` when the store is down, slow or paused."""
-    global _paused_until
     store = backend()
     if time.monotonic() < _paused_until:
         return fallback
     try:
         return call(store)
     except (redis.RedisError, sqlite3.Error, OSError) as error:
-        _paused_until = time.monotonic() + PAUSE_SECONDS
-        logger.warning("live readers: store unavailable for %.0f s: %s", PAUSE_SECONDS, error)
+        pause(error)
         return fallback
 
 

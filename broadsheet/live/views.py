@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,28 +13,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from broadsheet.lib.ip import client_ip
+from broadsheet.lib.origins import is_own, origin_of, sender
 from broadsheet.live import readers
 from broadsheet.live.bots import is_bot
 
 MAX_BODY = 256  # bytes; a beat is {"article_id": 123} or a page URI
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-
-SITE_ORIGIN = _origin(settings.BASE_URL)
-
-
 def _scope(request: HttpRequest) -> str | None:
     """Whose beat this is: this site (""), an allowed embedding site (its origin), or None."""
-    # META rather than request.headers: building that mapping costs more than the beat.
-    meta = request.META
-    origin = meta.get("HTTP_ORIGIN") or _origin(meta.get("HTTP_REFERER", ""))
-    # CommonMiddleware has already checked Host against ALLOWED_HOSTS: no need to again.
-    host = meta.get("HTTP_HOST") or request.get_host()
-    if origin == SITE_ORIGIN or origin == f"{request.scheme}://{host}":
+    origin = sender(request.META)
+    if is_own(request, origin):
         return readers.SITE
     if origin in settings.EMBED_ORIGINS:
         return origin
@@ -100,7 +88,7 @@ def beat(request: HttpRequest) -> HttpResponse:
 def top(request: HttpRequest) -> HttpResponse:
     """The widget's list for one page (``?page=`` its path, or an embedding page's URI)."""
     page = request.GET.get("page", "")[:300]
-    scope = _origin(page)
+    scope = origin_of(page)
     if scope and scope not in settings.EMBED_ORIGINS:
         return _answer(404)
     listing = readers.widget(scope, time.time(), exclude=page)

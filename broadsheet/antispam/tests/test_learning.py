@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 
-from broadsheet.antispam import store
+from broadsheet.antispam import refit, store
 from broadsheet.antispam.engine import check, retrain, submit_ham, submit_spam
 from broadsheet.antispam.model import Model
 from broadsheet.antispam.models import Feedback, SiteLayer
+from broadsheet.antispam.online import Layer
 from broadsheet.antispam.tests.helpers import EngineTestCase, comment
 
 NEW_SPAM = (
@@ -100,3 +101,30 @@ class BaseModelInstallTests(EngineTestCase):
         model.version = "base-installed"
         do_install_base(model.version, model.to_bytes())
         self.assertTrue(check(comment()).version.startswith("base-installed+"))
+
+
+class RefitTests(TransactionTestCase):
+    """The batch refit runs in a background thread, so these tests commit for real."""
+
+    def setUp(self) -> None:
+        store.reset()
+
+    @override_settings(SPAM_REFIT_SECONDS=0)
+    def test_labels_schedule_a_background_refit_every_worker_loads(self) -> None:
+        for i in range(3):
+            submit_spam(live(NEW_SPAM.replace("Dave", f"Dave {i}"), i), "a")
+            submit_ham(live(f"Thanks for the report on the tram, part {i}.", i), "a")
+        self.assertTrue(refit.wait(timeout=60))
+        row = SiteLayer.objects.get(site="a")
+        self.assertEqual(Layer.from_bytes(bytes(row.snapshot)).fitted, 6)
+        verdict = check(comment(comment_content=NEW_SPAM), "a")
+        self.assertTrue(verdict.spam)
+        self.assertIn(f"+a.{row.generation}.6", verdict.version)
+        store.reset()  # another worker: loads the refitted generation
+        self.assertEqual(check(comment(comment_content=NEW_SPAM), "a").score, verdict.score)
+
+    def test_retrain_counts_the_latest_label_of_a_relabelled_comment(self) -> None:
+        submit_spam(live(NEW_SPAM), "a")
+        submit_ham(live(NEW_SPAM), "a")  # the moderator changed their mind
+        self.assertEqual(retrain("a"), 2)
+        self.assertFalse(check(comment(comment_content=NEW_SPAM), "a").spam)

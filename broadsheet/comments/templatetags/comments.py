@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 
 from broadsheet.articles.models import Article
 from broadsheet.comments import cookies, display
-from broadsheet.comments.forms import CommentForm, issue_token
+from broadsheet.comments.forms import CommentForm, renew_token
 from broadsheet.comments.models import Comment, Thread
 
 register = template.Library()
@@ -69,11 +69,16 @@ def comment_thread(context: template.Context, article: Article) -> SafeString:
 
 @register.inclusion_tag("comments/form.html", takes_context=True)
 def comment_form(context: template.Context, article: Article) -> dict[str, Any]:
+    """The form, the same for every reader without their own cookies: no CSRF token and no
+    form time (comments.js fetches that). Signed-in readers get the CSRF token; a reader who
+    asked to be remembered gets their details; a refused form comes back with a new time."""
     request = context["request"]
     form = context.get("comment_form")
     reply_to = None
-    if form is None:
-        initial: dict[str, Any] = {**cookies.saved_details(request), "token": issue_token()}
+    if form is not None:
+        renew_token(form)
+    else:
+        initial: dict[str, Any] = cookies.saved_details(request)
         initial["remember"] = bool(initial.get("name"))
         reply_id = request.GET.get("replyto", "")
         if reply_id.isdigit():

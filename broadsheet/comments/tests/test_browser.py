@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from pytest_django.live_server_helper import LiveServer
 
 from broadsheet.comments.actions import do_approve
+from broadsheet.comments.forms import token_time
 from broadsheet.comments.models import Comment
 from broadsheet.demo import load_demo
 from broadsheet.test import chromium
@@ -191,3 +193,26 @@ def test_javascript_loads_more_comments_and_replies_in_place(
         page.click("text=2 more replies")
         expect(page.locator(f"#comment-{tops[0].pk} .comment-replies > .comment")).to_have_count(3)
         assert page.url.endswith(article.get_absolute_url())
+
+
+def test_a_script_reader_gets_a_form_time_when_starting_on_the_form(site: str) -> None:
+    """The shared page holds no form time; comments.js fetches one, and the timing checks
+    apply to that reader's comment: sent at once it is refused, sent later it is taken."""
+    with chromium() as browser:
+        page = browser.new_page(user_agent=READER_AGENT)
+        sent: list[str] = []
+        page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
+        page.goto(site)
+        assert page.input_value("#respond input[name=token]") == ""
+        page.fill("#id_content", "Faster than anyone types.")
+        page.fill("#id_name", "Rosa Jones")
+        page.click("#respond button[type=submit]")  # at once
+        page.wait_for_load_state()
+        expect(page.locator("#comment-form-errors")).to_contain_text("That was very quick")
+        assert token_time(parse_qs(sent[-1])["token"][0]) is not None
+
+        page.goto(site)
+        write(page, "Written with care, a while after opening the form.")
+        token = parse_qs(sent[-1])["token"][0]
+        assert token_time(token) is not None
+        assert Comment.objects.filter(content__startswith="Written with care").exists()

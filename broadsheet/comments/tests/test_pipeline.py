@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from broadsheet.comments import pipeline
-from broadsheet.comments.models import Comment
+from broadsheet.comments.models import Comment, Thread
 from broadsheet.comments.pipeline import Decision, Outcome, Submission
 from broadsheet.comments.tests.base import CommentsTestCase
 from broadsheet.lib.ip import keyed_hash
@@ -84,6 +84,10 @@ class FormTimingTests(PipelineTestCase):
         sub = self.submission(form_issued_at=None)
         self.assertIs(self.judge(pipeline.form_timing, sub), Outcome.REJECT)
 
+    def test_a_form_sent_without_a_script_is_not_timed(self) -> None:
+        sub = self.submission(form_issued_at=None, form_without_script=True)
+        self.assertIsNone(self.judge(pipeline.form_timing, sub))
+
     def test_a_human_pace_passes(self) -> None:
         self.assertIsNone(self.judge(pipeline.form_timing, self.submission()))
 
@@ -105,6 +109,23 @@ class DuplicateTests(PipelineTestCase):
     def test_trashed_original_does_not_count(self) -> None:
         sub = self.submission("Same words.")
         self.add_comment("Same words.", ip_hash=sub.ip_hash, status=Comment.Status.TRASH)
+        self.assertIsNone(self.judge(pipeline.duplicate, sub))
+
+    def test_the_same_text_from_the_same_email_elsewhere_rejects(self) -> None:
+        sub = self.submission("Same words.")
+        self.add_comment("Same words.", ip_hash="other", author_email="rosa@example.org")
+        self.assertIs(self.judge(pipeline.duplicate, sub), Outcome.REJECT)
+
+    def test_an_edit_is_no_duplicate_of_itself(self) -> None:
+        sub = self.submission("Same words.")
+        own = self.add_comment("Same words.", ip_hash=sub.ip_hash)
+        edit = self.submission("Same words.", editing=own)
+        self.assertIsNone(self.judge(pipeline.duplicate, edit))
+
+    def test_the_same_text_on_another_thread_passes(self) -> None:
+        sub = self.submission("Same words.")
+        other = Thread.objects.create(origin="https://partner.example", uri="/other/")
+        self.add_comment("Same words.", ip_hash=sub.ip_hash, thread=other)
         self.assertIsNone(self.judge(pipeline.duplicate, sub))
 
 
@@ -129,6 +150,29 @@ class RateLimitTests(PipelineTestCase):
         sub = self.submission()
         self.add_comment("One", ip_hash=sub.ip_hash)
         self.assertIsNone(self.judge(pipeline.rate_limits, sub))
+
+    @override_settings(COMMENTS_RATE_PER_THREAD=3)
+    def test_over_the_limit_per_thread_rejects_whoever_posts(self) -> None:
+        for n in range(3):
+            self.add_comment(f"Comment {n}", ip_hash=f"ip{n}", author_email=f"{n}@example.org")
+        self.assertIs(self.judge(pipeline.rate_limits, self.submission()), Outcome.REJECT)
+
+    def test_retry_after_counts_from_the_oldest_comment_in_the_window(self) -> None:
+        sub = self.submission(author_email="")
+        for age in (50, 20):
+            old = self.add_comment(f"{age} seconds ago", ip_hash=sub.ip_hash)
+            Comment.objects.filter(pk=old.pk).update(created_at=sub.now - timedelta(seconds=age))
+        step = pipeline.rate_limits(sub, Decision(Outcome.APPROVE))
+        assert step is not None
+        self.assertEqual(step.retry_after, 11)  # the older one leaves the 60 s window then
+
+    def test_staff_and_edits_are_not_limited(self) -> None:
+        sub = self.submission(author_email="")
+        for n in range(2):
+            self.add_comment(f"Comment {n}", ip_hash=sub.ip_hash)
+        self.assertIsNone(self.judge(pipeline.rate_limits, self.submission(is_staff=True)))
+        edit = self.submission(author_email="", editing=Comment.objects.first())
+        self.assertIsNone(self.judge(pipeline.rate_limits, edit))
 
     def test_old_comments_do_not_count(self) -> None:
         sub = self.submission(author_email="")
@@ -207,6 +251,23 @@ class FirstTimeCommenterTests(PipelineTestCase):
         sub = self.submission()
         self.add_comment(email_hash=sub.email_hash)
         self.assertIsNone(self.judge(pipeline.first_time_commenter, sub))
+
+    def test_signed_in_author_with_an_approved_comment_passes(self) -> None:
+        self.add_comment(user=self.reader, author_email="")
+        sub = self.submission(author_email="", user_id=self.reader.pk)
+        self.assertIsNone(self.judge(pipeline.first_time_commenter, sub))
+
+    def test_their_pending_or_spam_comments_do_not_count(self) -> None:
+        sub = self.submission()
+        for status in (Comment.Status.PENDING, Comment.Status.SPAM):
+            self.add_comment(email_hash=sub.email_hash, status=status)
+        self.assertIs(self.judge(pipeline.first_time_commenter, sub), Outcome.HOLD)
+
+    def test_a_guest_without_an_address_is_held_without_a_query(self) -> None:
+        self.add_comment(email_hash="", author_email="")
+        with self.assertNumQueries(0):
+            outcome = self.judge(pipeline.first_time_commenter, self.submission(author_email=""))
+        self.assertIs(outcome, Outcome.HOLD)
 
     @override_settings(COMMENTS_HOLD_FIRST_TIME=False)
     def test_switched_off_passes(self) -> None:

@@ -4,12 +4,15 @@ from datetime import timedelta
 
 import time_machine
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from broadsheet.comments.models import Comment
+from broadsheet.comments.forms import token_time
+from broadsheet.comments.models import Comment, Subscription
 from broadsheet.comments.tests.base import CommentsTestCase, form_token, site_hash
+from broadsheet.privacy.keys import ip_hash
+from broadsheet.privacy.models import Consent
 from broadsheet.roles import MODERATORS
 
 
@@ -217,3 +220,124 @@ class EditTests(CommentsTestCase):
             )
         comment.refresh_from_db()
         self.assertEqual(comment.content, "Still mine.")
+
+
+class SharedPageTests(CommentsTestCase):
+    """The article page is the same for every visitor without cookies of their own (spec A-11).
+
+    So it carries no CSRF token and no form time: comments.js fetches the form time, guests'
+    posts are checked by their Origin, and signed-in readers' own pages carry the CSRF token.
+    """
+
+    def test_two_visitors_get_byte_identical_article_html(self) -> None:
+        self.add_comment("Already here.")
+        url = self.article.get_absolute_url()
+        first = Client().get(url, HTTP_USER_AGENT="Firefox/140", REMOTE_ADDR="192.0.2.1")
+        second = Client().get(url, HTTP_USER_AGENT="Chrome/150", REMOTE_ADDR="198.51.100.2")
+        self.assertEqual(first.status_code, 200)
+        self.assertEqual(first.content, second.content)
+        self.assertFalse(first.cookies)
+        self.assertNotContains(first, "csrfmiddlewaretoken")
+        self.assertContains(first, '<input type="hidden" name="token" id="id_token">')
+
+    def test_the_form_time_is_fetched_fresh_and_never_cached(self) -> None:
+        response = self.client.get(reverse("comments:token"))
+        self.assertEqual(response["Cache-Control"], "no-store")
+        issued = token_time(response.json()["token"])
+        self.assertIsNotNone(issued)
+        self.assertLess(abs((timezone.now() - issued).total_seconds()), 5)  # type: ignore[operator]
+        self.assertFalse(response.cookies)
+
+    def test_a_fetched_form_time_still_refuses_a_post_sent_too_soon(self) -> None:
+        token = self.client.get(reverse("comments:token")).json()["token"]
+        response = self.post_comment("Faster than anyone types.", token=token)
+        self.assertContains(response, "That was very quick", status_code=400)
+        with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+            self.assertEqual(self.post_comment("Written with care.", token=token).status_code, 302)
+        self.assertEqual(Comment.objects.get().content, "Written with care.")
+
+    def test_a_post_without_a_script_has_no_form_time_and_is_taken(self) -> None:
+        response = self.post_comment("Sent from a browser without JavaScript.", token="")
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Comment.objects.exists())
+
+    def test_a_forged_form_time_is_refused(self) -> None:
+        response = self.post_comment("Forged.", token="at:0")
+        self.assertContains(response, "The form could not be checked", status_code=400)
+        self.assertFalse(Comment.objects.exists())
+
+    def test_an_expired_form_comes_back_with_a_new_form_time_and_can_be_sent_again(self) -> None:
+        response = self.post_comment("Written over lunch.", token=form_token(seconds_ago=3 * 3600))
+        self.assertContains(response, "The form has expired", status_code=400)
+        token = response.content.decode().split('name="token" value="')[1].split('"')[0]
+        with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+            self.assertEqual(self.post_comment("Written over lunch.", token=token).status_code, 302)
+
+    def test_a_guest_post_from_another_site_is_refused_and_keeps_the_text(self) -> None:
+        response = self.post_comment(
+            "Posted by a page elsewhere.", extra={"HTTP_ORIGIN": "https://evil.example"}
+        )
+        self.assertContains(response, "Posted by a page elsewhere.", status_code=403)
+        self.assertContains(response, "only from this site", status_code=403)
+        self.assertFalse(Comment.objects.exists())
+
+    def test_a_guest_post_naming_no_page_is_refused(self) -> None:
+        response = self.post_comment("Nowhere.", extra={"HTTP_ORIGIN": ""})
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(Comment.objects.exists())
+
+    def test_a_referer_from_this_site_stands_in_for_a_missing_origin(self) -> None:
+        extra = {
+            "HTTP_ORIGIN": "",
+            "HTTP_REFERER": f"http://testserver{self.article.get_absolute_url()}",
+        }
+        self.assertEqual(self.post_comment("Privacy settings on.", extra=extra).status_code, 302)
+
+    def test_signed_in_readers_get_a_csrf_token_and_must_send_it(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.reader)
+        page = client.get(self.article.get_absolute_url())
+        csrf = page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        url = reverse("comments:post", args=[self.article.pk])
+        data = {"content": "From my account.", "name": "Reader", "token": form_token()}
+        refused = client.post(url, data, HTTP_ORIGIN="http://testserver")
+        self.assertEqual(refused.status_code, 403)
+        self.assertFalse(Comment.objects.exists())
+        taken = client.post(url, {**data, "csrfmiddlewaretoken": csrf})
+        self.assertEqual(taken.status_code, 302)
+        self.assertEqual(Comment.objects.get().user, self.reader)
+
+
+class PostingSideEffectTests(CommentsTestCase):
+    def test_ticking_notify_asks_for_replies_by_email(self) -> None:
+        self.post_comment("Tell me when someone answers.", notify="on")
+        comment = Comment.objects.get()
+        subscription = Subscription.objects.get()
+        self.assertEqual(subscription.email, "rosa@example.org")
+        self.assertEqual(subscription.comment, comment)
+        self.assertIsNone(subscription.confirmed_at)
+
+    def test_notify_without_an_email_is_refused_and_the_text_kept(self) -> None:
+        response = self.post_comment("Tell me, somehow.", email="", notify="on")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Give your e-mail address to be told about replies.", 1, 400)
+        self.assertContains(response, "Tell me, somehow.", status_code=400)
+        self.assertFalse(Comment.objects.exists())
+
+    def test_the_cookie_box_answer_is_recorded_as_consent(self) -> None:
+        self.post_comment("Keep my details.", remember="on")
+        self.post_comment("Forget them again.")
+        self.assertEqual(
+            list(Consent.objects.order_by("pk").values_list("given", flat=True)), [True, False]
+        )
+
+    def test_the_ip_hash_uses_the_rotating_key_not_the_secret_key(self) -> None:
+        self.post_comment("From here.", extra={"REMOTE_ADDR": "203.0.113.57"})
+        self.assertEqual(Comment.objects.get().ip_hash, ip_hash("203.0.113.57"))
+
+    def test_the_thread_links_its_feed_and_the_follow_page(self) -> None:
+        self.add_comment(status=Comment.Status.APPROVED)
+        thread = self.article.comment_thread
+        page = self.client.get(self.article.get_absolute_url())
+        self.assertContains(page, reverse("comments:follow", args=[thread.pk]))
+        self.assertContains(page, reverse("comments:thread-feed", args=[thread.pk]), 2)

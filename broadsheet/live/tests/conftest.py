@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from broadsheet.live.backends import Backend, MemoryBackend
+from broadsheet.live.buffer import BufferedBackend
 from broadsheet.live.redis_backend import RedisBackend
 from broadsheet.live.sqlite_backend import SqliteBackend
 
@@ -34,9 +35,18 @@ def redis_db() -> Iterator[redis.Redis]:
     client.flushdb()
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis"])
+def _raise(error: Exception) -> None:
+    raise error
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis", "redis-buffered"])
 def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[type]:
-    """A factory for a fresh back end of each kind, with a given window and minimum interval."""
+    """A factory for a fresh back end of each kind, with a given window and minimum interval.
+
+    "redis-buffered" is what the site runs on Redis: beats held and sent by a thread every
+    50 ms here, so the random sequences are sent in batches of every size.
+    """
+    made: list[Backend] = []
 
     def make(window: float = 90, min_interval: float = 15) -> Backend:
         if request.param == "memory":
@@ -45,9 +55,15 @@ def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[typ
             return SqliteBackend(tmp_path / f"live-{len(made)}.sqlite3", window, min_interval)
         client = redis_client()
         client.flushdb()
-        return RedisBackend(client, window, min_interval)
+        store = RedisBackend(client, window, min_interval)
+        if request.param == "redis":
+            return store
+        buffered = BufferedBackend(store, 0.05, on_error=_raise)
+        made.append(buffered)
+        return buffered
 
-    made: list[Backend] = []
     yield make  # type: ignore[misc]
-    if request.param == "redis":
+    for buffered in made:
+        buffered.close()  # type: ignore[attr-defined]
+    if request.param.startswith("redis"):
         redis_client().flushdb()

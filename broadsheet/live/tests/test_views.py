@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import subprocess
 import time
 from datetime import timedelta
 
+import redis
 import time_machine
 from django.apps import apps
 from django.db import connection
@@ -18,6 +21,7 @@ from broadsheet.articles.models import Article
 from broadsheet.live import readers
 from broadsheet.live.tests.base import BROWSER, SITE, LiveTestCase
 from broadsheet.live.tests.conftest import TEST_REDIS_URL, redis_client
+from broadsheet.test import free_port
 
 
 class CountingTests(LiveTestCase):
@@ -264,6 +268,40 @@ class FailOpenTests(LiveTestCase):
         top = self.client.get("/live/top.json")
         self.assertEqual((top.status_code, top.json()["shown"]), (200, 0))
         self.assertLess(time.monotonic() - started, 2.0)
+
+    def test_when_a_real_redis_stops_pages_render_beats_answer_and_the_widget_hides(self) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            self.skipTest("redis-server is not installed")
+        port = free_port()
+        redis_server = subprocess.Popen(
+            [server, "--port", str(port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        self.addCleanup(redis_server.wait)
+        self.addCleanup(redis_server.kill)
+        a, b = self.make_article("Bridge reopens"), self.make_article("Market moves")
+        url = f"redis://127.0.0.1:{port}/0"
+        for _ in range(50):  # until it accepts connections
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        with override_settings(LIVE_BACKEND="redis", LIVE_REDIS_URL=url):
+            self.readers_of(b.pk, 3)
+            self.assertEqual(self.top_titles(a.get_absolute_url()), ["Market moves"])
+            redis_server.terminate()
+            redis_server.wait(timeout=10)
+            started = time.monotonic()
+            for _ in range(5):
+                self.assertEqual(self.beat({"article_id": b.pk}).status_code, 204)
+            response = self.client.get(a.get_absolute_url())
+            self.assertEqual(response.status_code, 200)
+            self.assertRegex(response.content.decode(), r'id="currently-reading"[^>]* hidden>')
+            top = self.client.get("/live/top.json", {"page": a.get_absolute_url()})
+            self.assertEqual((top.status_code, top.json()["shown"]), (200, 0))
+            self.assertLess(time.monotonic() - started, 2.0)
 
     def test_with_redis_hanging_beats_and_pages_wait_at_most_the_timeout(self) -> None:
         a = self.make_article()

@@ -111,6 +111,8 @@ class Command(BaseCommand):
             do_install_base(model.version, model.to_bytes())
             store.reset()
             self.stdout.write("installed as the active base model")
+            for site in tqdm(store.sites_with_feedback(), desc="refitting site layers"):
+                engine.retrain(site)
 
     def _retrain(self, options: dict[str, Any]) -> None:
         count = engine.retrain(options["site"])

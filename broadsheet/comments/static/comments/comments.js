@@ -6,7 +6,29 @@
   var home = document.getElementById("respond");
   if (!form || !home) return;
   var parentField = form.querySelector("input[name=parent]");
+  var tokenField = form.querySelector("input[name=token]");
   var note = form.querySelector(".replying-to");
+  var asking = null;
+
+  // The page is the same for every reader, so it holds no form time: ask for one when the
+  // reader starts on the form. Without it (no script) the comment is taken all the same.
+  function askForToken() {
+    if (tokenField.value || asking) return asking;
+    asking = fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (data) { if (data.token) tokenField.value = data.token; })
+      .catch(function () {});
+    return asking;
+  }
+
+  form.addEventListener("focusin", askForToken);
+  form.addEventListener("input", askForToken);
+  form.addEventListener("submit", function (event) {
+    if (tokenField.value) return;
+    // Sent before the answer came (or with no focus at all): wait for it, then send.
+    event.preventDefault();
+    askForToken().then(function () { form.submit(); });
+  });
 
   function replyTo(link) {
     var item = document.getElementById("comment-" + link.dataset.replyTo);

@@ -1,0 +1,67 @@
+"""CORS for the API, for the origins in BROADSHEET_EMBED_ORIGINS only, and JSON for every error.
+
+A small middleware rather than django-cors-headers: one list of origins shared with the live
+widget, one path prefix, and nothing to configure twice. Other paths pay one prefix test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from broadsheet.comments.api.errors import error_response, for_status
+from broadsheet.comments.api.places import SITE_ORIGIN
+
+PREFIX = "/api/"
+ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+ALLOW_HEADERS = "Authorization, Content-Type, X-Broadsheet-Key"
+PREFLIGHT_MAX_AGE = "86400"
+
+
+class ApiMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(PREFIX):
+            return self.get_response(request)
+        origin = request.META.get("HTTP_ORIGIN", "")
+        allowed = origin in settings.EMBED_ORIGINS
+        if origin and not allowed and not _same_origin(request, origin):
+            # Browsers send Origin on every cross-site write: refusing here means a page of
+            # another site cannot make a reader's browser post, even with no cookie involved.
+            message = _("This site may not use the comments API.")
+            response = error_response(403, "origin_not_allowed", message)
+        elif allowed and request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ALLOW_METHODS
+            response["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+            response["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+        else:
+            response = self.get_response(request)
+            if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+                "application/json"
+            ):
+                response = _as_json(response)
+        if allowed:
+            response["Access-Control-Allow-Origin"] = origin
+            response["Access-Control-Expose-Headers"] = "Retry-After"
+        patch_vary_headers(response, ["Origin"])
+        return response
+
+
+def _same_origin(request: HttpRequest, origin: str) -> bool:
+    return origin == SITE_ORIGIN or origin == f"{request.scheme}://{request.get_host()}"
+
+
+def _as_json(response: HttpResponse) -> HttpResponse:
+    """Django's own error pages (unknown path, wrong method, server error) as JSON."""
+    replacement = for_status(response.status_code)
+    for header in ("Allow", "Retry-After"):
+        if header in response:
+            replacement[header] = response[header]
+    return replacement
