@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.articles.models import Article
@@ -119,7 +120,10 @@ class Comment(models.Model):
     moderation_reasons = models.JSONField(_("moderation reasons"), default=list, blank=True)
     spam_score = models.FloatField(_("spam score"), null=True, blank=True)
     spam_reasons = models.JSONField(_("spam reasons"), default=list, blank=True)
-    created_at = models.DateTimeField(_("posted at"), auto_now_add=True, db_index=True)
+    # Not auto_now_add: an imported comment keeps the time it was posted on the old site.
+    created_at = models.DateTimeField(
+        _("posted at"), default=timezone.now, editable=False, db_index=True
+    )
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     # What the privacy notice lists: the network, never the full address; keyed hashes to
     # group one author's comments; the browser family, not the full user agent.
@@ -185,7 +189,7 @@ class ModerationEvent(models.Model):
     action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)  # imports keep theirs
 
     class Meta:
         ordering = ["created_at"]

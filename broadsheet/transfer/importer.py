@@ -8,14 +8,13 @@ Runs inside the caller's transaction (``actions.do_import``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, F, Model, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -59,22 +58,6 @@ COMMENT_FIELDS = [
     "email_hash",
     "user_agent_family",
 ]
-
-
-@contextmanager
-def keeping_dates(model: type[Model]) -> Iterator[None]:
-    """``created_at`` as given, not the time of the insert: auto_now_add would overwrite it.
-
-    bulk_create cannot be told otherwise, and updating every row after it costs more than the
-    insert. Only the import command runs this, in its own process, so no request sees it.
-    """
-    field = model._meta.get_field("created_at")
-    assert isinstance(field, DateTimeField)
-    field.auto_now_add = False
-    try:
-        yield
-    finally:
-        field.auto_now_add = True
 
 
 def lesson(record: CommentRecord) -> str:
@@ -404,8 +387,7 @@ class Importer:
                 )
             )
             self.touched.add(thread)
-        with keeping_dates(Comment):
-            Comment.objects.bulk_create(comments)
+        Comment.objects.bulk_create(comments)
         # A top-level comment is the root of its branch, which needs its new id (as in save()).
         tops = [c.pk for c in comments if c.root_id is None]
         Comment.objects.filter(pk__in=tops).update(root=F("pk"))
@@ -443,8 +425,7 @@ class Importer:
             for comment, record in zip(comments, records, strict=True)
             for event in record.events
         ]
-        with keeping_dates(ModerationEvent):
-            ModerationEvent.objects.bulk_create(events)
+        ModerationEvent.objects.bulk_create(events)
 
     def _update(self, records: list[CommentRecord], existing: dict[str, ImportedObject]) -> None:
         changed: list[Comment] = []

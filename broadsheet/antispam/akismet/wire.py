@@ -100,8 +100,9 @@ def _decode(pairs: list[tuple[str, bytes]], fallback: str) -> Params:
     named = next((v for n, v in pairs if n == "blog_charset"), b"").decode("latin-1")
     charset = usable_charset(named) or fallback
     out: Params = {}
-    for name, raw in pairs:
-        value = _text(raw, charset)
+    for raw_name, raw in pairs:
+        # NUL belongs in no comment, and PostgreSQL's text and JSON columns refuse it.
+        name, value = raw_name.replace("\x00", ""), _text(raw, charset).replace("\x00", "")
         base, bracket, _ = name.partition("[")
         if bracket or base in LISTS:  # PHP's name[0]=a&name[1]=b, httpx's repeated names
             existing = out.get(base)

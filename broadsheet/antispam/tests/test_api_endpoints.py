@@ -68,6 +68,15 @@ class CommentCheckTests(ApiTestCase):
     def test_ham_is_false_with_a_guid(self) -> None:
         self.assertAnswer(self.check(), "false", GUID)
 
+    def test_nul_characters_are_dropped_and_the_call_logged(self) -> None:
+        # PostgreSQL's text and JSON columns refuse NUL: the call must still be answered.
+        response = self.check(comment_author="Ro\x00sa", comment_content="Fine\x00 work.")
+        self.assertAnswer(response, "false", GUID)
+        logged = CheckLog.objects.get(guid=response["X-akismet-guid"]).fields
+        self.assertEqual(
+            (logged["comment_author"], logged["comment_content"]), ("Rosa", "Fine work.")
+        )
+
     def test_guaranteed_spam_is_true_without_discard(self) -> None:
         self.assertAnswer(self.check(comment_author="akismet-guaranteed-spam"), "true", GUID)
         email = "akismet-guaranteed-spam@example.com"

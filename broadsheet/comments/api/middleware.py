@@ -36,6 +36,9 @@ class ApiMiddleware:
             # another site cannot make a reader's browser post, even with no cookie involved.
             message = _("This site may not use the comments API.")
             response = error_response(403, "origin_not_allowed", message)
+        elif _has_nul(request):
+            message = _("Text may not contain NUL characters.")
+            response = error_response(400, "nul_character", message)
         elif allowed and request.method == "OPTIONS":
             response = HttpResponse(status=204)
             response["Access-Control-Allow-Methods"] = ALLOW_METHODS
@@ -52,6 +55,13 @@ class ApiMiddleware:
             response["Access-Control-Expose-Headers"] = "Retry-After"
         patch_vary_headers(response, ["Origin"])
         return response
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """NUL belongs in no comment or address, and PostgreSQL's text columns refuse it."""
+    query = request.META.get("QUERY_STRING", "").lower()
+    body = request.body if request.method in ("POST", "PUT") else b""
+    return "%00" in query or b"\x00" in body or b"\\u0000" in body
 
 
 def _same_origin(request: HttpRequest, origin: str) -> bool:

@@ -178,6 +178,14 @@ class PostTests(ApiTestCase):
         [top] = self.get("/threads", data={"uri": PAGE}).json()["comments"]
         self.assertEqual(top["replies"][0]["html"].strip(), "<p>Agreed, and the lights too.</p>")
 
+    def test_nul_characters_are_refused_with_a_clear_error(self) -> None:
+        response = self.post_api("Fine\x00 work.")
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertEqual(response.json()["code"], "nul_character")
+        self.assertFalse(Comment.objects.exists())
+        response = self.get("/threads", data={"uri": PAGE + "\x00"})
+        self.assertEqual(response.json()["code"], "nul_character")
+
     def test_a_reply_to_a_comment_not_shown_is_refused(self) -> None:
         held = self.post_api().json()["comment"]
         response = self.post_api("Replying.", parent=held["id"])
