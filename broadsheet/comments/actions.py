@@ -169,10 +169,8 @@ def _subscribe(email: str, thread: Thread, comment: Comment | None) -> Subscript
     """
     hashed = subscriptions.email_hash(email)
     now = timezone.now()
-    # Bounded housekeeping: confirmations that were never followed are forgotten.
-    Subscription.objects.filter(
-        confirmed_at__isnull=True, created_at__lt=now - subscriptions.UNCONFIRMED_KEPT
-    ).delete()
+    # Bounded housekeeping between purges: confirmations never followed are forgotten.
+    subscriptions.unconfirmed(now).delete()
     existing = Subscription.objects.filter(email_hash=hashed, thread=thread, comment=comment)
     found = existing.first()
     if found is not None:

@@ -9,12 +9,12 @@ the request that caused it was in, and only ever about approved comments.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -28,11 +28,15 @@ logger = logging.getLogger(__name__)
 CONFIRM_SALT = "broadsheet.comments.subscription.confirm"
 UNSUBSCRIBE_SALT = "broadsheet.comments.subscription.unsubscribe"
 CONFIRM_MAX_AGE = 7 * 24 * 3600  # seconds a confirmation link works
-# An unconfirmed subscription is forgotten after this; a comment's may wait for its approval.
-UNCONFIRMED_KEPT = timedelta(days=30)
 # Someone typing another person's address can cause at most a few confirmation mails.
 RESEND_AFTER = timedelta(minutes=10)
 MAX_UNCONFIRMED = 5
+
+
+def unconfirmed(now: datetime) -> QuerySet[Subscription]:
+    """Subscriptions whose confirmation was not followed within PRIVACY_UNCONFIRMED_DAYS."""
+    cutoff = now - timedelta(days=settings.PRIVACY_UNCONFIRMED_DAYS)
+    return Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
 
 
 def email_hash(email: str) -> str:

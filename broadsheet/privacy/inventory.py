@@ -263,6 +263,7 @@ def _erase_requests(rows: Rows, replace_content: bool) -> int:
 _LI = Basis.LEGITIMATE_INTEREST
 
 _COMMENT_DAYS = _("as long as the comment is kept (unpublished ones: see below)")
+_UNCONFIRMED = _("until you unsubscribe (requests never confirmed: %(period)s)")
 
 STORES: tuple[Store, ...] = (
     Store(
@@ -362,7 +363,7 @@ STORES: tuple[Store, ...] = (
                 _("your e-mail address"),
                 _("to send the notifications you asked for"),
                 Basis.CONSENT,
-                kept(_("until you unsubscribe (unconfirmed requests: 30 days)")),
+                days("PRIVACY_UNCONFIRMED_DAYS", _UNCONFIRMED),
                 ("email",),
             ),
             Datum(
@@ -370,7 +371,7 @@ STORES: tuple[Store, ...] = (
                 _("a keyed hash of your e-mail address"),
                 _("finds your subscriptions without reading every address"),
                 Basis.CONSENT,
-                kept(_("until you unsubscribe (unconfirmed requests: 30 days)")),
+                days("PRIVACY_UNCONFIRMED_DAYS", _UNCONFIRMED),
                 derived=True,
             ),
         ),

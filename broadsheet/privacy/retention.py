@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 
+from broadsheet.comments import subscriptions
 from broadsheet.comments.cookies import DETAILS_MAX_AGE
 from broadsheet.comments.models import Comment
 from broadsheet.lib.markdown import render_comment
@@ -76,6 +77,10 @@ def _unmoderated(now: datetime) -> int:
     )
 
 
+def _unconfirmed_subscriptions(now: datetime) -> int:
+    return int(subscriptions.unconfirmed(now).delete()[0])
+
+
 def _check_logs(now: datetime) -> int:
     try:
         check_log = apps.get_model("antispam", "CheckLog")
@@ -132,6 +137,7 @@ RULES: dict[str, Callable[[datetime], int]] = {
     "comment_ip_data": _ip_data,
     "spam_and_trash_comments": _spam_and_trash,
     "unmoderated_comments": _unmoderated,
+    "unconfirmed_subscriptions": _unconfirmed_subscriptions,
     "spam_check_logs": _check_logs,
     "recent_spam_texts": _recent_texts,
     "export_files": _exports,

@@ -48,10 +48,13 @@ class PrivacyPageTests(PrivacyTestCase):
 
     def test_changing_a_retention_setting_changes_the_page(self) -> None:
         self.assertIn("removed for good after 15 days", self.page())
-        with override_settings(PRIVACY_SPAM_DAYS=4, PRIVACY_EXPORT_HOURS=5):
+        with override_settings(
+            PRIVACY_SPAM_DAYS=4, PRIVACY_EXPORT_HOURS=5, PRIVACY_UNCONFIRMED_DAYS=6
+        ):
             html = self.page()
         self.assertIn("removed for good after 4 days", html)
         self.assertIn("for 5 hours", html)
+        self.assertIn("requests never confirmed: 6 days", html)
         self.assertNotIn("after 15 days", html)
 
     def test_page_has_every_item_article_13_asks_for(self) -> None:

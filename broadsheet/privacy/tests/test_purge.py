@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from broadsheet.antispam.models import RecentText
-from broadsheet.comments.models import Comment
+from broadsheet.comments.models import Comment, Subscription
 from broadsheet.privacy import keys
 from broadsheet.privacy.inventory import DELETED
 from broadsheet.privacy.models import Consent, ExportFile, IpKey, PrivacyRequest, PurgeRun
@@ -88,6 +88,15 @@ class PurgeTests(PrivacyTestCase):
             keys.ip_hash("203.0.113.57")
         with time_machine.travel(NOW, tick=False):
             keys.ip_hash("203.0.113.57")
+        for email, age, confirmed in (
+            ("never@example.org", 31 * d, None),
+            ("waiting@example.org", 29 * d, None),
+            ("reader@example.org", 400 * d, ago(days=399)),
+        ):
+            made = Subscription.objects.create(
+                email=email, email_hash=email, thread=self.thread, confirmed_at=confirmed
+            )
+            Subscription.objects.filter(pk=made.pk).update(created_at=NOW - age)
         logs = self._check_logs()
 
         counts = self.purge()
@@ -98,6 +107,7 @@ class PurgeTests(PrivacyTestCase):
                 "comment_ip_data": 2,  # old_ip, and the old pending one (deleted next)
                 "spam_and_trash_comments": 4,  # 3 deleted (2 a chain); 1 with a reply blanked
                 "unmoderated_comments": 1,
+                "unconfirmed_subscriptions": 1,
                 "spam_check_logs": logs,
                 "recent_spam_texts": 1,
                 "export_files": 1,
@@ -133,6 +143,10 @@ class PurgeTests(PrivacyTestCase):
         self.assertEqual(ExportFile.objects.get().request, recent)
         self.assertEqual(RecentText.objects.count(), 1)
         self.assertEqual(Consent.objects.count(), 1)
+        self.assertEqual(
+            set(Subscription.objects.values_list("email", flat=True)),
+            {"waiting@example.org", "reader@example.org"},
+        )
         periods = set(IpKey.objects.values_list("period", flat=True))
         self.assertIn(keys.period(NOW), periods)
         self.assertNotIn(keys.period(NOW - 21 * d), periods)
