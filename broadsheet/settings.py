@@ -160,6 +160,8 @@ EMAIL_BACKEND = (
 )
 
 ARTICLES_PER_PAGE = env_int("BROADSHEET_ARTICLES_PER_PAGE", 12, minimum=1)
+# Seconds one rendering of a page serves every reader without cookies of their own (0: off).
+PAGE_CACHE_SECONDS = env_int("BROADSHEET_PAGE_CACHE_SECONDS", 5, minimum=0)
 
 # Comments: see README.md, "Comments", for what each one does.
 TRUSTED_PROXIES = env_list("BROADSHEET_TRUSTED_PROXIES", [])

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from broadsheet.articles.models import Article, Section
 from broadsheet.articles.seo import article_json_ld
 from broadsheet.lib.jsonld import json_ld_script
+from broadsheet.lib.pagecache import shared_page
 from broadsheet.lib.pagination import page_or_404
 
 # How many of each section's latest articles the home page lists beside the main column.
@@ -65,8 +66,12 @@ def render_article(
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    return render_article(
-        request, get_object_or_404(Article.objects.live(), slug=slug), preview=False
+    article = get_object_or_404(Article.objects.live(), slug=slug)
+    thread = getattr(article, "comment_thread", None)
+    return shared_page(
+        request,
+        ["article", article.pk, article.updated_at.timestamp(), thread.version if thread else 0],
+        lambda: render_article(request, article),
     )
 
 
