@@ -20,6 +20,11 @@ SECTION_TEASERS = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # No key but the page: a newly published article reaches readers within the cache's seconds.
+    return shared_page(request, ["home"], lambda: _home(request))
+
+
+def _home(request: HttpRequest) -> HttpResponse:
     page = page_or_404(request, Article.objects.live(), settings.ARTICLES_PER_PAGE)
     by_section: dict[Section, list[Article]] = {}
     if page.number == 1:
@@ -40,6 +45,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def section(request: HttpRequest, slug: str) -> HttpResponse:
+    return shared_page(request, ["section", slug], lambda: _section(request, slug))
+
+
+def _section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     page = page_or_404(
         request, Article.objects.live().filter(section=section), settings.ARTICLES_PER_PAGE

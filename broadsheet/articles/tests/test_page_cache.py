@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import time_machine
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from broadsheet.test import BaseTestCase
 
@@ -57,3 +60,13 @@ class SharedPageTests(BaseTestCase):
         article = self.make_article()
         self.client.get(article.get_absolute_url())
         self.assertTrue(self.rendered(article.get_absolute_url()))
+
+    def test_lists_show_a_new_article_within_the_cache_seconds(self) -> None:
+        self.make_article()
+        for url in ("/", "/sections/town/"):
+            self.client.get(url)
+        self.make_article("Market moves indoors", slug="market")
+        self.assertFalse(self.rendered("/"))
+        with time_machine.travel(timezone.now() + timedelta(seconds=6)):
+            for url in ("/", "/sections/town/"):
+                self.assertContains(self.client.get(url), "Market moves indoors")
