@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 
 from broadsheet.lib.env import env_bool, env_int, env_list, env_str
 from broadsheet.lib.secret import load_or_create_secret_key
@@ -38,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = [BASE_URL]
 EMBED_ORIGINS = env_list("BROADSHEET_EMBED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "broadsheet.admin_config.AdminConfig",  # django.contrib.admin, its login rate limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "broadsheet.live.middleware.BeatShortcut",
     "broadsheet.antispam.akismet.middleware.AkismetShortcut",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files need no policy, every page and API answer gets one.
+    "csp.middleware.CSPMiddleware",
     "broadsheet.comments.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that is down or full answers 503 with Retry-After rather than a 500.
+    "broadsheet.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "broadsheet.urls"
@@ -98,7 +103,11 @@ TEMPLATES = [
 SQLITE_PATH = DATA_DIR / "broadsheet.sqlite3"
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Health checks: a kept connection that a PostgreSQL restart dropped is replaced at the start
+    # of the next request instead of failing it.
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -123,7 +132,13 @@ else:
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Misses while Redis is down instead of failing the page; a short timeout so a
+            # host that does not answer costs a quarter of a second, not a worker.
+            "BACKEND": "broadsheet.lib.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -194,10 +209,31 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BASE_URL.startswith("https://")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sent only on HTTPS requests (with BROADSHEET_BEHIND_PROXY, those the proxy marks https).
+SECURE_HSTS_SECONDS = env_int("BROADSHEET_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every script and style is a file of our own: no inline code, no eval, and nothing the JSON-LD
+# block needs (browsers do not run it). The widgets are scripts on other sites, not frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGIN_URL = "admin:login"
+# Failed admin sign-ins: after this many from one address, or for one user name, within the
+# window (seconds), the login form refuses (HTTP 429) until the window has passed.
+LOGIN_RATE_WINDOW = env_int("BROADSHEET_LOGIN_RATE_WINDOW", 900, minimum=1)
+LOGIN_RATE_PER_IP = env_int("BROADSHEET_LOGIN_RATE_PER_IP", 20, minimum=1)
+LOGIN_RATE_PER_USER = env_int("BROADSHEET_LOGIN_RATE_PER_USER", 5, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,9 @@ from django.urls import include, path
 from broadsheet import views
 from broadsheet.articles.sitemaps import SITEMAPS, news_sitemap
 
+# A database outage met outside a view (another middleware, the 404 page) is a 503 too.
+handler500 = "broadsheet.outages.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

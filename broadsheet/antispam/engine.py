@@ -54,6 +54,8 @@ def check(fields: Mapping[str, object], site: str = LOCAL) -> Verdict:
 def _check(fields: Mapping[str, object], site: str) -> Verdict:
     if not isinstance(fields, Mapping):
         fields = {}
+    # The layer first: it reads the shared marks and so brings the base model up to date too.
+    layer, generation = store.layer(site)
     base = store.base_model()
     if is_admin(fields):  # Akismet: administrator always ham, even over the spam test values
         return Verdict(
@@ -62,7 +64,6 @@ def _check(fields: Mapping[str, object], site: str) -> Verdict:
     if is_guaranteed_spam(fields):
         reason = gettext("Akismet's test value for guaranteed spam")
         return Verdict(True, settings.SPAM_TEST_DISCARD, 1.0, (reason,), base.version)
-    layer, generation = store.layer(site)
     src = context.sources(fields)
     ctx = context.lookup(site, src)
     vec = vectorize(fields, ctx)

@@ -7,11 +7,17 @@ feedback is replayed in id order, which gives every worker the same weights as t
 took the moderation action, without rewriting the whole layer on each action. Full snapshots are
 written every SPAM_SNAPSHOT_EVERY actions and by each refit, so a new worker loads a snapshot
 and replays the tail.
+
+With a shared cache (Redis), every change also writes a new mark there, and each check compares
+the marks in one round trip: another host's feedback counts from the next check on, not
+SPAM_REFRESH_SECONDS later. With a per-process cache the marks stay unseen and the timer decides.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -20,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 
 from broadsheet.antispam import actions
 from broadsheet.antispam.features import N_FEATURES, N_HASHED
@@ -29,7 +37,10 @@ from broadsheet.antispam.online import Layer
 from broadsheet.antispam.train import fit_layer
 
 MAX_SITES = 64  # layers kept in memory; least recently used ones are reloaded on demand
+MARK_SECONDS = 86400  # an expired mark only means the timer decides until the next change
+BASE_MARK = "antispam:mark:base"
 _lock = threading.RLock()
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,6 +50,7 @@ class _SiteState:
     base_version: str
     last_id: int
     checked: float
+    mark: str | None = None  # the shared mark seen when last synced
 
 
 @dataclass
@@ -46,6 +58,7 @@ class _BaseState:
     model: Model
     db_id: int | None
     checked: float
+    mark: str | None = None
 
 
 _base: _BaseState | None = None
@@ -68,11 +81,31 @@ def shipped_model() -> Model:
     return _shipped
 
 
-def base_model() -> Model:
+def site_mark(site: str) -> str:
+    return f"antispam:mark:site:{site}"
+
+
+def _read_marks(site: str) -> tuple[str | None, str | None]:
+    """The base's and the site's marks, in one round trip."""
+    try:
+        found = cache.get_many([BASE_MARK, site_mark(site)])
+    except Exception:  # Redis down: the timer alone decides, as with a per-process cache
+        log.warning("could not read the spam model marks", exc_info=True)
+        return None, None
+    return found.get(BASE_MARK), found.get(site_mark(site))
+
+
+def announce(key: str) -> None:
+    """Tell every process, once this transaction commits, that a model changed."""
+    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), MARK_SECONDS))
+
+
+def base_model(mark: str | None = None) -> Model:
     global _base
     now = time.monotonic()
     with _lock:
-        if _base and now - _base.checked < settings.SPAM_REFRESH_SECONDS:
+        fresh = _base and now - _base.checked < settings.SPAM_REFRESH_SECONDS
+        if _base and fresh and (mark is None or mark == _base.mark):
             return _base.model
         latest = BaseModel.objects.filter(active=True).order_by("-id").values_list("id", flat=True)
         db_id = latest.first()
@@ -83,6 +116,8 @@ def base_model() -> Model:
                 model = Model.from_bytes(BaseModel.objects.get(id=db_id).data)
             _base = _BaseState(model, db_id, now)
         _base.checked = now
+        if mark is not None:
+            _base.mark = mark
         return _base.model
 
 
@@ -93,18 +128,22 @@ def decision_margin(model: Model) -> float:
 
 
 def layer(site: str, *, force: bool = False) -> tuple[Layer, int]:
-    """The site's current layer and its generation, refreshed from the database when due."""
+    """The site's current layer and its generation, refreshed from the database when due: after
+    SPAM_REFRESH_SECONDS, or at once when another process announced a change."""
     now = time.monotonic()
-    base = base_model()
+    base_mark, mark = _read_marks(site)
+    base = base_model(base_mark)
     with _lock:
         state = _sites.get(site)
         if state is not None and state.base_version != base.version:
             state = None  # the base model changed: the layer must relearn on top of it
-        if state and not force and now - state.checked < settings.SPAM_REFRESH_SECONDS:
+        fresh = state and now - state.checked < settings.SPAM_REFRESH_SECONDS
+        if state and fresh and not force and (mark is None or mark == state.mark):
             _sites.move_to_end(site)
             return state.layer, state.generation
         state = _sync(site, base, state)
         state.checked = now
+        state.mark = mark
         _sites[site] = state
         _sites.move_to_end(site)
         while len(_sites) > MAX_SITES:
@@ -152,6 +191,7 @@ def after_feedback(site: str) -> None:
     layer_, _ = layer(site, force=True)
     if layer_.updates % settings.SPAM_SNAPSHOT_EVERY == 0:
         save_snapshot(site, new_generation=False)
+    announce(site_mark(site))
 
 
 def save_snapshot(site: str, *, new_generation: bool) -> None:
@@ -199,6 +239,7 @@ def rebuild(site: str, up_to: int | None = None) -> int:
         replay(state, site, base)  # labels that arrived while it was fitted
         _sites[site] = state
         save_snapshot(site, new_generation=True)
+    announce(site_mark(site))
     return len(vectors)
 
 

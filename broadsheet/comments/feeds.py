@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -16,6 +17,13 @@ from broadsheet.articles.models import Article
 from broadsheet.comments.models import Comment, Thread
 
 FEED_LENGTH = 30
+# XML 1.0 has no place for most control characters, and Django's feed writer fails on them
+# rather than drop them: one comment holding one would break the whole feed.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def visible_threads() -> QuerySet[Thread]:
@@ -36,16 +44,17 @@ class CommentEntries:
     """How a comment reads as a feed entry: the author's name, never their e-mail."""
 
     def item_title(self, item: Comment) -> str:
-        return _("%(name)s on “%(thread)s”") % {"name": item.author_name, "thread": item.thread}
+        title = _("%(name)s on “%(thread)s”") % {"name": item.author_name, "thread": item.thread}
+        return xml_text(title)
 
     def item_description(self, item: Comment) -> str:
-        return item.content_html  # sanitised when the comment was saved
+        return xml_text(item.content_html)  # sanitised when the comment was saved
 
     def item_link(self, item: Comment) -> str:
         return item.get_absolute_url()
 
     def item_author_name(self, item: Comment) -> str:
-        return item.author_name
+        return xml_text(item.author_name)
 
     def item_pubdate(self, item: Comment) -> datetime:
         return item.created_at
@@ -75,7 +84,7 @@ class ThreadFeed(CommentEntries, Feed):
         return get_object_or_404(visible_threads().select_related("article"), pk=thread_id)
 
     def title(self, obj: Thread) -> str:
-        return _("Comments on “%(thread)s”") % {"thread": obj}
+        return xml_text(_("Comments on “%(thread)s”") % {"thread": obj})
 
     def subtitle(self, obj: Thread) -> str:
         return settings.SITE_NAME

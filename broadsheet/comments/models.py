@@ -174,6 +174,14 @@ class Comment(models.Model):
         self._rendered_text = self.content
 
     @property
+    def website(self) -> str:
+        """The author's address to link to: only a web one. The form and the API take no
+        other, but an imported comment may carry any, and a ``javascript:`` link runs when
+        clicked."""
+        url = self.author_url
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def text_hash(self) -> str:
         """Binds a guest's edit right to the text they wrote, not a moderator's edit of it."""
         return hashlib.sha256(self.content.encode()).hexdigest()[:16]

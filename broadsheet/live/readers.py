@@ -6,10 +6,12 @@ Everything reader-facing passes the k threshold here; editors' figures come from
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.formats import number_format
 
 from broadsheet.articles.models import Article
@@ -24,7 +26,6 @@ SITE = ""  # the scope of this site's own articles; an embedding site's scope is
 ELIGIBLE_SECONDS = 10.0
 
 _eligible: tuple[float, frozenset[int]] = (-1e9, frozenset())
-_top_cache: dict[str, tuple[float, list[Entry]]] = {}
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,9 @@ class Entry:
 
 
 def forget() -> None:
-    """Drop every cache, e.g. between tests."""
+    """Drop what this process holds, e.g. between tests (which clear the shared cache too)."""
     global _eligible
     _eligible = (-1e9, frozenset())
-    _top_cache.clear()
     store.reset()
 
 
@@ -98,14 +98,22 @@ def _compute(scope: str, now: float) -> list[Entry]:
     return entries[:wanted]
 
 
-def top(scope: str, now: float) -> list[Entry]:
-    """What the public widget may show: at least k readers each; cached per process."""
-    cached = _top_cache.get(scope)
-    if cached is not None and time.monotonic() - cached[0] < settings.LIVE_CACHE_SECONDS:
-        return cached[1]
-    entries = _compute(scope, now)
-    _top_cache[scope] = (time.monotonic(), entries)
+def _shared(name: str, compute: Callable[[], list[Entry]]) -> list[Entry]:
+    """A list kept LIVE_CACHE_SECONDS in the shared cache, so that with Redis every worker and
+    host shows the same one."""
+    if settings.LIVE_CACHE_SECONDS <= 0:
+        return compute()
+    key = f"live:list:{name}"
+    entries: list[Entry] | None = cache.get(key)
+    if entries is None:
+        entries = compute()
+        cache.set(key, entries, settings.LIVE_CACHE_SECONDS)
     return entries
+
+
+def top(scope: str, now: float) -> list[Entry]:
+    """What the public widget may show: at least k readers each; cached for every process."""
+    return _shared(f"top:{scope}", lambda: _compute(scope, now))
 
 
 @dataclass(frozen=True)
@@ -115,13 +123,11 @@ class Listing:
 
 
 def _latest() -> list[Entry]:
-    cached = _top_cache.get("latest")
-    if cached is not None and time.monotonic() - cached[0] < settings.LIVE_CACHE_SECONDS:
-        return cached[1]
-    articles = Article.objects.live().select_related(None).only("title", "slug")
-    entries = [Entry(a.title, a.get_absolute_url(), 0) for a in articles[: settings.LIVE_TOP + 1]]
-    _top_cache["latest"] = (time.monotonic(), entries)
-    return entries
+    def compute() -> list[Entry]:
+        articles = Article.objects.live().select_related(None).only("title", "slug")
+        return [Entry(a.title, a.get_absolute_url(), 0) for a in articles[: settings.LIVE_TOP + 1]]
+
+    return _shared("latest", compute)
 
 
 def widget(scope: str, now: float, *, exclude: str = "") -> Listing:

@@ -16,6 +16,7 @@ from broadsheet.lib.ip import client_ip
 from broadsheet.lib.origins import is_own, origin_of, sender
 from broadsheet.live import readers
 from broadsheet.live.bots import is_bot
+from broadsheet.outages import OUTAGES
 
 MAX_BODY = 256  # bytes; a beat is {"article_id": 123} or a page URI
 
@@ -48,6 +49,15 @@ def beat(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     if scope is None:
         return _answer(403)
+    try:
+        return _count(request, scope)
+    except OUTAGES:
+        # The site database (articles, visitor salts) is down: the beat goes uncounted, as it
+        # does when the counting store is down, and the page beats again in LIVE_PERIOD.
+        return _answer(204, scope)
+
+
+def _count(request: HttpRequest, scope: str) -> HttpResponse:
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     if is_bot(user_agent):
         return _answer(204, scope)

@@ -103,7 +103,8 @@ def do_create_key(blogs: list[str], name: str = "") -> ApiKey:
 
 
 def do_revoke_key(key: ApiKey) -> None:
-    """The key stops working (within keys.CACHE_SECONDS in other workers); its figures stay."""
+    """The key stops working (with Redis at once everywhere, else within keys.CACHE_SECONDS in
+    other workers); its figures stay."""
     with transaction.atomic():
         key.revoked = timezone.now()
         key.save(update_fields=["revoked"])

@@ -1,18 +1,28 @@
-"""Looking up API keys on every call, cheaply: each worker remembers keys for a few seconds."""
+"""Looking up API keys on every call, cheaply: each worker remembers keys for a few seconds.
+
+A change to any key writes a new mark to the shared cache; with Redis every worker on every host
+sees it on its next call and forgets what it remembered, so a revoked key stops at once.
+"""
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
+
 from broadsheet.antispam.models import ApiKey, engine_site
 
-# A key created, revoked or given another blog URL in the admin takes effect within this.
+# Without a shared cache, a key created, revoked or given another blog URL in the admin takes
+# effect in other workers within this.
 CACHE_SECONDS = 10.0
 _MAX_CACHED = 4096  # unknown keys are remembered too, so guessing costs no query each time
+MARK = "akismet:keys:mark"
 _cache: dict[str, tuple[float, Known | None]] = {}
+_seen_mark: str | None = None
 _lock = threading.Lock()
 
 
@@ -40,7 +50,8 @@ def blog_host(url: str) -> str | None:
 
 
 def find(key: str) -> Known | None:
-    """The key's record, cached for CACHE_SECONDS in this worker."""
+    """The key's record, cached for CACHE_SECONDS in this worker or until any key changes."""
+    _follow_mark()
     now = time.monotonic()
     hit = _cache.get(key)
     if hit and now - hit[0] < CACHE_SECONDS:
@@ -57,7 +68,18 @@ def find(key: str) -> Known | None:
     return known
 
 
+def _follow_mark() -> None:
+    global _seen_mark
+    mark = cache.get(MARK)
+    if mark != _seen_mark:
+        with _lock:
+            _cache.clear()
+            _seen_mark = mark
+
+
 def forget() -> None:
-    """Drop the cache (tests, and right after a change in this process)."""
+    """Drop the cache, here and (through the shared mark) in every other worker: after a key
+    changed, and in tests."""
     with _lock:
         _cache.clear()
+    cache.set(MARK, secrets.token_hex(8), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -12,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from broadsheet.comments.api import moderation, threads, writing
 from broadsheet.comments.api.errors import ApiError, error_response, for_status
+from broadsheet.outages import RETRY_AFTER, log_outage, unavailable_message
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,17 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return for_status(exc.status_code)
+
+
+# The database's own failures (see broadsheet.outages.OUTAGES), which the catch-all below
+# would answer as a 500.
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log_outage(request, exc)
+    response = error_response(503, "unavailable", unavailable_message(), retry_after=RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @api.exception_handler(Exception)

@@ -76,14 +76,13 @@ def page_of(items: QuerySet[Comment], limit: int) -> tuple[list[Comment], str | 
 
 def comment_dict(node: Node, editable: set[int]) -> dict[str, Any]:
     comment = node.comment
-    website = comment.author_url if comment.author_url.startswith(("http://", "https://")) else ""
     last_shown = max(_descendants(node.children), key=_order, default=None)
     return {
         "id": comment.pk,
         "parent": comment.parent_id,
         "depth": comment.depth,
         "author": comment.author_name,
-        "website": website,
+        "website": comment.website,
         "html": comment.content_html,
         "created": comment.created_at,
         "edited": comment.edited_at,

@@ -46,6 +46,19 @@ class FeedTests(CommentsTestCase):
             self.assertNotContains(response, "secret-person")
             self.assertNotContains(response, "<email>")
 
+    def test_control_characters_in_a_comment_leave_the_feeds_readable(self) -> None:
+        """XML 1.0 has no place for them: they are dropped, not a server error for everyone."""
+        self.thread.title = "Bridge\x0b reopens"
+        self.thread.save()
+        self.add_comment("Line\x0bfeed and \x01 bell\x07.", author_name="Ann\x0c")
+        for url in [
+            reverse("comments:feed"),
+            reverse("comments:thread-feed", args=[self.thread.pk]),
+        ]:
+            (entry,) = self.entries(url)
+            self.assertEqual(entry.findtext(f"{ATOM}author/{ATOM}name"), "Ann")
+            self.assertIn("Linefeed and  bell.", entry.findtext(f"{ATOM}summary") or "")
+
     def test_site_feed_has_the_latest_comments_of_published_pages_only(self) -> None:
         self.add_comment("On the bridge.")
         draft = Thread.objects.create(article=self.make_article("Draft", status="draft"))

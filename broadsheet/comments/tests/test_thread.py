@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import time
+
 from django.test import override_settings
 from django.urls import reverse
 
 from broadsheet.comments.actions import do_trash
 from broadsheet.comments.models import Comment
 from broadsheet.comments.tests.base import CommentsTestCase
+from broadsheet.live import readers
 
 
 class ThreadDisplayTests(CommentsTestCase):
@@ -13,6 +16,7 @@ class ThreadDisplayTests(CommentsTestCase):
         for n in range(100):
             top = self.add_comment(f"Top {n}")
             self.add_comment(f"Reply {n}", parent=top)
+        readers.widget(readers.SITE, time.time())  # the live list is made once for every page
         with self.assertNumQueries(5):
             # the article, the navigation, the count of top-level comments, the page of
             # them, and their replies

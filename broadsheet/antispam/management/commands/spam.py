@@ -110,6 +110,7 @@ class Command(BaseCommand):
 
             do_install_base(model.version, model.to_bytes())
             store.reset()
+            store.announce(store.BASE_MARK)
             self.stdout.write("installed as the active base model")
             for site in tqdm(store.sites_with_feedback(), desc="refitting site layers"):
                 engine.retrain(site)

@@ -35,8 +35,9 @@
     item.querySelector("article").after(home);
     parentField.value = link.dataset.replyTo;
     note.hidden = false;
+    // A function, not a string: a name holding "$&" or "$'" is shown as written.
     note.querySelector(".replying-name").textContent =
-      note.dataset.template.replace("%(name)s", link.dataset.replyName);
+      note.dataset.template.replace("%(name)s", function () { return link.dataset.replyName; });
     form.querySelector("textarea").focus();
   }
 
