@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from web import BROADSHEET, VOCABULARY, Result, free_port, run_wrk, wait_until_up
+from web import BROADSHEET, VOCABULARY, Result, create_akismet_key, run_wrk, serving
 
 BLOG = "http://blog.example.test/"
 
@@ -65,28 +65,9 @@ def api_server(workers: int) -> Iterator[tuple[str, str]]:
         env = {**os.environ, "BROADSHEET_DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)
         subprocess.run([*BROADSHEET, "migrate", "-v0"], env=env, check=True)
-        created = subprocess.run(
-            [*BROADSHEET, "akismet", "keys", "create", "--site", BLOG],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        key = created.stdout.strip().splitlines()[-1]
-        port = free_port()
-        process = subprocess.Popen(
-            [*BROADSHEET, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base)
+        key = create_akismet_key(env, BLOG)
+        with serving(env, workers) as (base, _process):
             yield base, key
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def main() -> None:

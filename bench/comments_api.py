@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from web import ROOT, UNLIMITED, VOCABULARY, Result, free_port, run_wrk, wait_until_up
+from web import ROOT, UNLIMITED, VOCABULARY, Result, free_port, run_wrk, serving
 
 ISSO_VENV = ROOT / ".cache" / "isso-venv"
 ISSO_VERSION = "0.14.0"
@@ -83,16 +83,8 @@ def broadsheet(workers: int) -> Iterator[str]:
         command = [sys.executable, "-m", "broadsheet"]
         subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
         subprocess.run([*command, "shell", "-c", SEED], env=env, check=True, capture_output=True)
-        port = free_port()
-        serve = [*command, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"]
-        process = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base)
+        with serving(env, workers) as (base, _process):
             yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def install_isso() -> Path:

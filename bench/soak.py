@@ -50,7 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from web import BROADSHEET, DEMO_SLUG, ROOT, UNLIMITED, VOCABULARY, free_port, wait_until_up
+from web import BROADSHEET, DEMO_SLUG, ROOT, UNLIMITED, VOCABULARY, create_akismet_key, serving
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/bs_soak"
 REDIS_URL = "redis://127.0.0.1:6379/7"
@@ -140,47 +140,23 @@ def server(args: argparse.Namespace) -> Iterator[Site]:
         )
         seed = [sys.executable, str(ROOT / "bench" / "seed.py"), "comments"]
         subprocess.run([*seed, DEMO_SLUG, "200"], env=env, check=True)
-        created = subprocess.run(
-            [*BROADSHEET, "akismet", "keys", "create", "--site", BLOG],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        key = created.stdout.strip().splitlines()[-1]
-        port = free_port()
+        key = create_akismet_key(env, BLOG)
         log = Path(data_dir) / "serve.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [
-                    *BROADSHEET,
-                    "serve",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    str(args.workers),
-                    "--no-migrate",
-                ],
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base)
-            articles = discover(base)
-            second = next(path for path, _ in articles if DEMO_SLUG not in path)
-            subprocess.run([*seed, second.strip("/").split("/")[-1], "40"], env=env, check=True)
-            yield Site(base, port, process.pid, articles, key, log=log)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-            # The log also holds the moderators' e-mails (the console backend): show trouble only.
-            lines = log.read_text().splitlines()
-            trouble = [n for n, line in enumerate(lines) if TROUBLE.search(line)]
-            print(f"server log: {len(trouble)} lines of tracebacks, errors or worker timeouts")
-            if trouble:
-                print("\n".join(lines[trouble[0] : trouble[0] + 60]))
+        with log.open("wb") as output, serving(env, args.workers, output) as (base, process):
+            port = int(base.rsplit(":", 1)[1])
+            try:
+                articles = discover(base)
+                second = next(path for path, _ in articles if DEMO_SLUG not in path)
+                seeded = [*seed, second.strip("/").split("/")[-1], "40"]
+                subprocess.run(seeded, env=env, check=True)
+                yield Site(base, port, process.pid, articles, key, log=log)
+            finally:
+                # The log also holds the moderators' e-mails (console backend): show trouble only.
+                lines = log.read_text().splitlines()
+                trouble = [n for n, line in enumerate(lines) if TROUBLE.search(line)]
+                print(f"server log: {len(trouble)} lines of tracebacks, errors or worker timeouts")
+                if trouble:
+                    print("\n".join(lines[trouble[0] : trouble[0] + 60]))
 
 
 def fetch(url: str) -> str:

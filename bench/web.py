@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 BROADSHEET = [sys.executable, "-m", "broadsheet"]
@@ -134,6 +135,36 @@ def free_port() -> int:
 
 
 @contextmanager
+def serving(
+    env: dict[str, str], workers: int, log: IO[bytes] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`broadsheet serve` over an already migrated data folder, on a free port, until the
+    block ends; yields its base URL and process. ``log`` takes its output, else it is dropped."""
+    port = free_port()
+    command = [*BROADSHEET, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"]
+    output = log if log is not None else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def create_akismet_key(env: dict[str, str], blog: str) -> str:
+    created = subprocess.run(
+        [*BROADSHEET, "akismet", "keys", "create", "--site", blog],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return created.stdout.strip().splitlines()[-1]
+
+
+@contextmanager
 def server(workers: int, workload: Workload) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, **workload.env, "BROADSHEET_DATA_DIR": data_dir}
@@ -144,20 +175,8 @@ def server(workers: int, workload: Workload) -> Iterator[str]:
         if workload.seed:
             seed = [sys.executable, str(ROOT / "bench" / "seed.py"), *workload.seed]
             subprocess.run(seed, env=env, check=True)
-        port = free_port()
-        process = subprocess.Popen(
-            [*BROADSHEET, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base)
+        with serving(env, workers) as (base, _process):
             yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def wait_until_up(base: str, timeout: float = 30) -> None:

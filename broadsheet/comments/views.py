@@ -56,6 +56,22 @@ def submission(request: HttpRequest, thread: Thread, content: str, **fields: Any
     )
 
 
+def submit_edit(request: HttpRequest, comment: Comment, content: str) -> Posted:
+    """An author's edit, from the page or the API, checked again as a new submission."""
+    sub = submission(
+        request,
+        comment.thread,
+        content,
+        author_name=comment.author_name,
+        author_email=comment.author_email,
+        author_url=comment.author_url,
+        parent=comment.parent,
+        editing=comment,
+    )
+    actor = request.user if request.user.is_authenticated else None
+    return do_edit(comment, sub, actor=actor)
+
+
 def refused(
     request: HttpRequest, article: Article, form: CommentForm, posted: Posted
 ) -> HttpResponse:
@@ -153,18 +169,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _editable(request, comment_id)
     form = EditForm(request.POST or None, initial={"content": comment.content})
     if request.method == "POST" and form.is_valid():
-        sub = submission(
-            request,
-            comment.thread,
-            form.cleaned_data["content"],
-            author_name=comment.author_name,
-            author_email=comment.author_email,
-            author_url=comment.author_url,
-            parent=comment.parent,
-            editing=comment,
-        )
-        actor = request.user if request.user.is_authenticated else None
-        posted = do_edit(comment, sub, actor=actor)
+        posted = submit_edit(request, comment, form.cleaned_data["content"])
         if posted.comment is not None:
             response = HttpResponseRedirect(comment.get_absolute_url())
             cookies.remember(request, response, comment)

@@ -192,7 +192,7 @@ def _export_comments(rows: Rows) -> Iterator[dict[str, Any]]:
         }
 
 
-def _erase_comments(rows: Rows, replace_content: bool) -> int:
+def erase_comments(rows: Rows, replace_content: bool) -> int:
     values: dict[str, Any] = {
         "author_name": gettext("Anonymous"),
         "author_email": "",
@@ -352,7 +352,7 @@ STORES: tuple[Store, ...] = (
         ),
         find=_comments_of,
         exporter=_export_comments,
-        eraser=_erase_comments,
+        eraser=erase_comments,
     ),
     Store(
         "comments.Subscription",

@@ -13,14 +13,12 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext
 
 from broadsheet.comments import subscriptions
 from broadsheet.comments.cookies import DETAILS_MAX_AGE
 from broadsheet.comments.models import Comment
-from broadsheet.lib.markdown import render_comment
 from broadsheet.privacy import keys
-from broadsheet.privacy.inventory import DELETED
+from broadsheet.privacy.inventory import DELETED, erase_comments
 from broadsheet.privacy.models import Consent, ExportFile, IpKey, PrivacyRequest
 
 Rows = Any
@@ -46,22 +44,8 @@ def _remove_comments(rows: Rows) -> int:
         removed += deleted
         if not deleted:
             break
-    blank: dict[str, Any] = {
-        "author_name": gettext("Anonymous"),
-        "author_email": "",
-        "author_url": "",
-        "user": None,
-        "content": DELETED,
-        "content_html": render_comment(DELETED),
-        "ip_network": "",
-        "ip_hash": "",
-        "email_hash": "",
-        "user_agent_family": "",
-        "moderation_reasons": [],
-        "spam_reasons": [],
-    }
     still = rows.exclude(content=DELETED, author_email="", author_url="", email_hash="")
-    return removed + still.update(**blank)
+    return removed + erase_comments(still, replace_content=True)
 
 
 def _spam_and_trash(now: datetime) -> int:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from broadsheet.comments import cookies
-from broadsheet.comments.actions import Posted, do_edit, do_post_comment, do_trash
+from broadsheet.comments.actions import Posted, do_post_comment, do_trash
 from broadsheet.comments.api import reading
 from broadsheet.comments.api.errors import ApiError
 from broadsheet.comments.api.places import locate
@@ -25,7 +25,7 @@ from broadsheet.comments.api.schemas import (
 from broadsheet.comments.display import Node
 from broadsheet.comments.forms import token_time
 from broadsheet.comments.models import Comment, Thread
-from broadsheet.comments.views import submission
+from broadsheet.comments.views import submission, submit_edit
 
 router = Router(tags=["writing"])
 
@@ -114,18 +114,7 @@ def edit(
     """Within the edit window, with the key from posting. The edit is checked again; the
     answer carries a new key, as the key is bound to the text."""
     comment = _own(request, comment_id)
-    sub = submission(
-        request,
-        comment.thread,
-        data.content,
-        author_name=comment.author_name,
-        author_email=comment.author_email,
-        author_url=comment.author_url,
-        parent=comment.parent,
-        editing=comment,
-    )
-    actor = request.user if request.user.is_authenticated else None
-    posted = do_edit(comment, sub, actor=actor)
+    posted = submit_edit(request, comment, data.content)
     if posted.comment is None:
         raise _refused(posted)
     return _answer(request, response, posted.comment)
