@@ -111,8 +111,10 @@ if _database_url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "broadsheet.lib.sqlite",  # Django's, with writers queued (see there)
             "NAME": str(SQLITE_PATH),
+            # Django's default, said outright: pytest-django knows it only for its own engine.
+            "TEST": {"NAME": ":memory:"},
             # Keep each worker's connection: opening one and running the pragmas on every
             # request cost more than rendering the page.
             "CONN_MAX_AGE": None,

@@ -69,7 +69,7 @@ def do_record_text(site: str, src: Sources, spam: bool | None) -> None:
     """Remember a checked comment's signature so later copies are recognised as a campaign."""
     if src.signature is None:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a caller's transaction, part of it
         _insert_text(site, src, spam)
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
 
 from broadsheet.antispam import actions, context, refit, store
+from broadsheet.antispam.context import Sources
 from broadsheet.antispam.features import vectorize
 from broadsheet.antispam.fields import is_admin, is_guaranteed_spam, is_test
 from broadsheet.antispam.reasons import explain
@@ -34,12 +35,28 @@ class Verdict:
     score: float  # calibrated probability of spam
     reasons: tuple[str, ...]
     version: str  # base model version + site layer generation and size
+    # The checked text's signature, for remember_text(); None for test calls.
+    text: _Text | None = field(default=None, compare=False, repr=False)
 
 
-def check(fields: Mapping[str, object], site: str = LOCAL) -> Verdict:
-    """A verdict for any input: bad or missing fields never raise."""
+@dataclass(frozen=True)
+class _Text:
+    site: str
+    sources: Sources
+    spam: bool | None  # None: not known to be spam
+
+
+def check(fields: Mapping[str, object], site: str = LOCAL, *, remember: bool = True) -> Verdict:
+    """A verdict for any input: bad or missing fields never raise.
+
+    The text is remembered so that later copies are seen as a campaign: in a transaction of its
+    own, or, with ``remember=False``, by the caller's remember_text() inside the transaction that
+    stores the caller's own record (one commit instead of two)."""
     try:
-        return _check(fields, site)
+        verdict = _check(fields, site)
+        if remember:
+            remember_text(verdict)
+        return verdict
     except Exception:  # a broken check must not lose the comment: hold it for a moderator
         log.exception("spam check failed")
         return Verdict(
@@ -74,10 +91,15 @@ def _check(fields: Mapping[str, object], site: str) -> Verdict:
     reasons = explain(vec, lambda i: base.weights[i] + layer.w[i], ctx, spam)
     if not reasons:
         reasons = [gettext("No single signal stood out; the overall score decided")]
-    if not is_test(fields):
-        actions.do_record_text(site, src, True if spam else None)
+    text = None if is_test(fields) else _Text(site, src, True if spam else None)
     version = f"{base.version}+{site}.{generation}.{layer.updates}"
-    return Verdict(spam, discard, round(score, 4), tuple(reasons), version)
+    return Verdict(spam, discard, round(score, 4), tuple(reasons), version, text)
+
+
+def remember_text(verdict: Verdict) -> None:
+    """Store a checked text's signature; joins the caller's transaction when there is one."""
+    if verdict.text is not None:
+        actions.do_record_text(verdict.text.site, verdict.text.sources, verdict.text.spam)
 
 
 def submit_spam(fields: Mapping[str, object], site: str = LOCAL) -> bool:

@@ -67,10 +67,13 @@ def do_post_comment(sub: Submission, *, subscribe: bool = False) -> Posted:
     # The checks read; only the write below holds the database's write lock.
     decision = pipeline.run(sub)
     if decision.outcome is Outcome.REJECT:
+        spam.remember(decision.verdict)
         logger.info("comment refused on thread %s: %s", sub.thread.pk, "; ".join(decision.reasons))
         return Posted(decision, None)
     if decision.outcome is Outcome.DISCARD:
-        Thread.objects.filter(pk=sub.thread.pk).update(discarded_count=F("discarded_count") + 1)
+        with transaction.atomic():
+            spam.remember(decision.verdict)
+            Thread.objects.filter(pk=sub.thread.pk).update(discarded_count=F("discarded_count") + 1)
         return Posted(decision, None)
 
     comment = Comment(
@@ -92,6 +95,7 @@ def do_post_comment(sub: Submission, *, subscribe: bool = False) -> Posted:
     )
     comment.render()  # before the transaction: the write lock is held no longer than the write
     with transaction.atomic():
+        spam.remember(decision.verdict)
         comment.save()  # stored with its status at once; its history starts from pending
         _moved(comment, Comment.Status.PENDING, action="posted")
         if subscribe and comment.author_email:
@@ -108,8 +112,10 @@ def do_edit(comment: Comment, sub: Submission, *, actor: Any = None) -> Posted:
     """An author's edit goes through the pipeline again, as a recheck."""
     decision = pipeline.run(sub)
     if decision.outcome in (Outcome.REJECT, Outcome.DISCARD):
+        spam.remember(decision.verdict)
         return Posted(decision, None)
     with transaction.atomic():
+        spam.remember(decision.verdict)
         comment.content = sub.content.strip()
         comment.edited_at = timezone.now()
         comment.moderation_reasons = decision.reasons

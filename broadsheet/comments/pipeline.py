@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -21,6 +21,9 @@ from django.utils.translation import ngettext
 
 from broadsheet.comments import spam
 from broadsheet.comments.models import Comment, Thread
+
+if TYPE_CHECKING:
+    from broadsheet.antispam.engine import Verdict
 
 COMMENTS = connection.ops.quote_name(Comment._meta.db_table)
 
@@ -69,6 +72,7 @@ class Decision:
     retry_after: int | None = None  # seconds, when rate-limited
     spam_score: float | None = None
     spam_reasons: list[str] = field(default_factory=list)
+    verdict: Verdict | None = None  # the spam engine's, to be remembered with the comment
 
 
 @dataclass
@@ -235,6 +239,7 @@ def word_lists(sub: Submission, decision: Decision) -> Step | None:
 
 def spam_engine(sub: Submission, decision: Decision) -> Step | None:
     verdict = spam.check(sub)
+    decision.verdict = verdict
     decision.spam_score = verdict.score
     decision.spam_reasons = list(verdict.reasons)
     if verdict.discard:

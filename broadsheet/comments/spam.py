@@ -50,9 +50,19 @@ def comment_fields(comment: Comment) -> dict[str, Any]:
 
 
 def check(sub: Submission) -> Verdict:
+    """The verdict; the caller stores it with remember() in the transaction that stores the
+    comment."""
     from broadsheet.antispam import engine  # loads the model on first use, not at start-up
 
-    return engine.check(submission_fields(sub), site=LOCAL_SITE)
+    return engine.check(submission_fields(sub), site=LOCAL_SITE, remember=False)
+
+
+def remember(verdict: Verdict | None) -> None:
+    """Keep a checked text's signature (for spotting campaigns); None when none was checked."""
+    from broadsheet.antispam import engine
+
+    if verdict is not None:
+        engine.remember_text(verdict)
 
 
 def learn(comment: Comment, *, is_spam: bool) -> None:

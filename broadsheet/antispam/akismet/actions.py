@@ -50,9 +50,11 @@ def _row(key: keys.Known, call: str, blog: str, fields: Fields) -> dict[str, Any
 
 
 def do_record_check(key: keys.Known, blog: str, fields: Fields, verdict: Verdict) -> str:
-    """Count and log a comment-check; returns its guid. Test calls count nowhere."""
+    """Count and log a comment-check and remember its text; returns its guid. Test calls count
+    nowhere."""
     guid = uuid.uuid4().hex
     with transaction.atomic():
+        engine.remember_text(verdict)
         if not is_test(fields):
             spam = int(verdict.spam)
             usage.count(key.id, blog, checks=1, spam=spam, discards=spam * int(verdict.discard))

@@ -87,7 +87,7 @@ def comment_check(call: wire.Call) -> HttpResponse:
     if not call.get("user_ip").strip():
         return wire.missing("user_ip")
     fields = call.fields()
-    verdict = engine.check(fields, key.site)
+    verdict = engine.check(fields, key.site, remember=False)  # remembered with the log row
     headers = {"X-akismet-guid": actions.do_record_check(key, blog, fields, verdict)}
     if verdict.spam and verdict.discard:
         headers["X-akismet-pro-tip"] = "discard"

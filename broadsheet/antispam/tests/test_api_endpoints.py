@@ -243,9 +243,9 @@ class CommentCheckTests(ApiTestCase):
     def test_a_check_costs_few_queries(self) -> None:
         self.check()  # the key and the site's layer are now cached in this worker
         other = "The library's new opening hours suit working parents far better than before."
-        # The engine's reputation and campaign look-ups and its recent text (3), then today's
-        # usage and the log row in one transaction (2); the 4 others are the tests' savepoints.
-        with self.assertNumQueries(9):
+        # The engine's reputation and campaign look-ups (2), then its recent text, today's usage
+        # and the log row in one transaction (3); the 2 others are the test's savepoint.
+        with self.assertNumQueries(7):
             self.assertEqual(self.check(comment_content=other).content, b"false")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -36,6 +37,9 @@ class ApiMiddleware:
             # another site cannot make a reader's browser post, even with no cookie involved.
             message = _("This site may not use the comments API.")
             response = error_response(403, "origin_not_allowed", message)
+        elif _too_big(request):
+            message = _("The request is too large.")
+            response = error_response(413, "too_large", message)
         elif _has_nul(request):
             message = _("Text may not contain NUL characters.")
             response = error_response(400, "nul_character", message)
@@ -55,6 +59,15 @@ class ApiMiddleware:
             response["Access-Control-Expose-Headers"] = "Retry-After"
         patch_vary_headers(response, ["Origin"])
         return response
+
+
+def _too_big(request: HttpRequest) -> bool:
+    """Over DATA_UPLOAD_MAX_MEMORY_SIZE, which Django would answer with an HTML page."""
+    try:
+        request.body  # noqa: B018 (read once, here, where the refusal can be JSON)
+    except RequestDataTooBig:
+        return True
+    return False
 
 
 def _has_nul(request: HttpRequest) -> bool:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from io import StringIO
 from typing import Any
+from unittest import mock
 
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from broadsheet.antispam.engine import Verdict
+from broadsheet.antispam.models import RecentText
+from broadsheet.comments import spam
 from broadsheet.comments.actions import do_approve
 from broadsheet.comments.api.tokens import issue
 from broadsheet.comments.models import ApiToken, Comment, Thread
+from broadsheet.comments.pipeline import Submission
 from broadsheet.comments.tests.base import CommentsTestCase, form_token
 
 PARTNER = "https://partner.example"
@@ -218,6 +224,28 @@ class PostTests(ApiTestCase):
         response = self.client.post("/api/comments", "{", content_type="application/json")
         self.assertIn(response.status_code, (400, 422))
         self.assertIn("code", response.json())
+
+    def test_the_checked_text_is_remembered_with_the_comment_and_with_a_discard(self) -> None:
+        # The spam engine's record of the text (for spotting campaigns) is written in the
+        # comment's own transaction, and also when the comment is dropped as blatant spam.
+        self.post_api("The ramps are a real help to my mother.")
+        self.assertEqual(RecentText.objects.count(), 1)
+        check = spam.check
+
+        def blatant(sub: Submission) -> Verdict:
+            return dataclasses.replace(check(sub), spam=True, discard=True)
+
+        with mock.patch("broadsheet.comments.spam.check", blatant):
+            self.post_api("Cheap pills and watches here, all at half price for today only.")
+        self.assertEqual(Comment.objects.count(), 1)
+        self.assertEqual(RecentText.objects.count(), 2)
+
+    @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+    def test_a_body_over_the_upload_limit_is_a_json_413(self) -> None:
+        response = self.post_api("Long. " * 200)
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response.json()["code"], "too_large")
+        self.assertFalse(Comment.objects.exists())
 
     def test_posting_to_a_closed_thread_is_refused(self) -> None:
         Thread.objects.filter(pk=self.thread.pk).update(is_closed=True)
