@@ -52,3 +52,27 @@ def test_serve_migrates_then_answers(tmp_path: Path) -> None:
         assert status == 200
         ElementTree.fromstring(body)
         assert get(f"{base}/static/broadsheet/site.css")[0] == 200
+
+
+def test_serve_forks_its_workers_without_the_migration_s_database_connection(
+    tmp_path: Path,
+) -> None:
+    # An SQLite connection (and the lock file its writers queue on) must not be shared by
+    # processes: the master that migrated has to let go of it before forking workers.
+    with served(sqlite_env(tmp_path), migrate=True) as base:
+        port = base.rsplit(":", 1)[1]
+        ours = {
+            pid
+            for pid in os.listdir("/proc")
+            if pid.isdigit() and f"--port\0{port}\0" in _proc(pid, "cmdline")
+        }
+        [master] = [pid for pid in ours if _proc(pid, "stat").split()[3] not in ours]
+        held = [os.readlink(link) for link in Path(f"/proc/{master}/fd").iterdir()]
+    assert not [path for path in held if "broadsheet.sqlite3" in path]
+
+
+def _proc(pid: str, name: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/{name}").read_bytes().decode(errors="replace")
+    except OSError:  # the process ended meanwhile
+        return ""

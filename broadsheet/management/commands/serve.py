@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 from broadsheet.wsgi import application
@@ -43,6 +44,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+            # Workers are forked from this process: none may inherit its database connection
+            # (an SQLite handle, or the file lock its writers queue on, must not be shared).
+            connections.close_all()
         workers = options["workers"] or os.cpu_count() or 1
         self.stdout.write(
             f"Serving on http://{options['host']}:{options['port']}/ with {workers} workers"
