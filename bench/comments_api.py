@@ -23,7 +23,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from web import ROOT, UNLIMITED, VOCABULARY, Result, free_port, run_wrk, serving
+from web import (
+    ROOT,
+    UNLIMITED,
+    Result,
+    free_port,
+    run_wrk,
+    serving,
+    varied_poster,
+    wait_until_up,
+)
 
 ISSO_VENV = ROOT / ".cache" / "isso-venv"
 ISSO_VERSION = "0.14.0"
@@ -44,29 +53,11 @@ Thread.objects.filter(pk=thread.pk).update(approved_count={2 * THREADS}, version
 """
 
 
-def lua_poster(path: str, body_prefix: dict[str, str], text_key: str) -> str:
-    """A wrk script posting JSON with varied prose (identical texts would be caught as spam)."""
-    words = ", ".join(f'"{word}"' for word in VOCABULARY)
+def json_poster(path: str, body_prefix: dict[str, str], text_key: str) -> str:
+    """A wrk script posting JSON with new prose each time."""
     prefix = json.dumps(body_prefix)[:-1]  # the object without its closing brace
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(
-            f"""
-words = {{{words}}}
-threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("seed", threads)
-end
-init = function(args) math.randomseed(os.time() * 1000 + seed) end
-request = function()
-  local text = {{}}
-  for i = 1, math.random(12, 25) do text[i] = words[math.random(#words)] end
-  local body = '{prefix}, "{text_key}": "' .. table.concat(text, " ") .. '"}}'
-  return wrk.format("POST", "{path}", {{["Content-Type"] = "application/json"}}, body)
-end
-"""
-        )
-    return script.name
+    body = f'\'{prefix}, "{text_key}": "\' .. table.concat(text, " ") .. \'"}}\''
+    return varied_poster(path, {"Content-Type": "application/json"}, body)
 
 
 @contextmanager
@@ -125,15 +116,7 @@ def isso(workers: int) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/info", timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("Isso did not answer within 30 s") from None
-                    time.sleep(0.2)
+            wait_until_up(base, path="/info")
             for n in range(THREADS):
                 text = f"Comment {n}: the *new* ramps make the bridge usable for everyone. " * 3
                 body: dict[str, object] = {"text": text, "author": f"Reader {n}", "title": "Ramps"}
@@ -159,7 +142,7 @@ def measure(args: argparse.Namespace) -> list[tuple[str, Result]]:
             form = json.load(response)
         time.sleep(form["min_seconds"] + 0.5)  # as a person would take to write
         body = {"uri": f"{PARTNER}{POST_PAGE}", "name": "Bench", "token": form["token"]}
-        poster = lua_poster("/api/comments", body, "content")
+        poster = json_poster("/api/comments", body, "content")
         run_wrk(thread, 2, args.connections)  # warm the workers
         rows.append(("Broadsheet GET /healthz", run_wrk(f"{base}/healthz", *wrk)))
         rows.append(("Broadsheet GET thread", run_wrk(thread, *wrk)))
@@ -169,7 +152,7 @@ def measure(args: argparse.Namespace) -> list[tuple[str, Result]]:
         with urllib.request.urlopen(thread) as response:
             replies = json.load(response)["replies"]
         assert sum(1 + len(r["replies"]) for r in replies) == 2 * THREADS, "not the whole thread"
-        poster = lua_poster(f"/new?uri={POST_PAGE}", {"author": "Bench"}, "text")
+        poster = json_poster(f"/new?uri={POST_PAGE}", {"author": "Bench"}, "text")
         run_wrk(thread, 2, args.connections)
         rows.append(("Isso GET thread", run_wrk(thread, *wrk)))
         rows.append(("Isso POST comment", run_wrk(f"{base}/new?uri={POST_PAGE}", *wrk, poster)))

@@ -179,11 +179,11 @@ def server(workers: int, workload: Workload) -> Iterator[str]:
             yield base
 
 
-def wait_until_up(base: str, timeout: float = 30) -> None:
+def wait_until_up(base: str, timeout: float = 30, path: str = "/healthz") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+            with urllib.request.urlopen(f"{base}{path}", timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -210,7 +210,17 @@ def comment_poster(base: str, path: str) -> str:
     with urllib.request.urlopen(f"{base}{token_url}") as response:
         token = json.loads(response.read())["token"]
     time.sleep(3.5)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": base}
+    fields = f'"token={token}&name=Bench&email=&url=&homepage=&content="'
+    return varied_poster(action, headers, f'{fields} .. table.concat(text, "+")')
+
+
+def varied_poster(path: str, headers: dict[str, str], body: str) -> str:
+    """A wrk script that POSTs to ``path`` with new prose each time (identical texts would
+    rightly be caught as a campaign). ``body`` is a Lua expression over ``text``, a table of
+    12 to 25 random words."""
     words = ", ".join(f'"{word}"' for word in VOCABULARY)
+    header_table = ", ".join(f'["{name}"] = "{value}"' for name, value in headers.items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             f"""
@@ -223,15 +233,9 @@ setup = function(thread)
 end
 init = function(args) math.randomseed(os.time() * 1000 + seed) end
 request = function()
-  -- Varied prose: identical texts would rightly be caught as a campaign.
   local text = {{}}
   for i = 1, math.random(12, 25) do text[i] = words[math.random(#words)] end
-  local body = "token={token}&name=Bench&email=&url=&homepage="
-    .. "&content=" .. table.concat(text, "+")
-  return wrk.format("POST", "{action}", {{
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Origin"] = "{base}",
-  }}, body)
+  return wrk.format("POST", "{path}", {{{header_table}}}, {body})
 end
 """
         )

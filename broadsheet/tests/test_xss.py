@@ -12,13 +12,9 @@ handler, frame or ``javascript:``/``data:`` address beyond what the page has wit
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -41,7 +37,7 @@ from broadsheet.comments import feeds
 from broadsheet.comments.models import Comment, Thread
 from broadsheet.comments.notifications import moderation_token, notify_moderators
 from broadsheet.roles import MODERATORS, ensure_roles
-from broadsheet.test import chromium
+from broadsheet.test import chromium, other_site
 from broadsheet.tests.xss_payloads import PAYLOADS, numbered
 
 EMBED_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "embed" / "post.html"
@@ -142,20 +138,6 @@ class Recorder:
     def _error(self, error: Exception) -> None:
         if "__xss" in str(error) or "msgbox" in str(error):
             self.runs.append(f"{self.surface}: {error}")
-
-
-@contextmanager
-def other_site(folder: Path) -> Iterator[str]:
-    """A static web server for ``folder`` on its own port: another origin, as embedders are."""
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def storable(text: str) -> str:

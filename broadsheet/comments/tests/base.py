@@ -15,6 +15,7 @@ from django.utils import timezone
 from broadsheet.articles.models import Article
 from broadsheet.comments.forms import TOKEN_SALT
 from broadsheet.comments.models import Comment, Thread
+from broadsheet.comments.pipeline import Submission
 from broadsheet.lib.ip import keyed_hash
 from broadsheet.test import BaseTestCase
 
@@ -46,6 +47,28 @@ class CommentsTestCase(BaseTestCase):
             published_at=timezone.now() - timedelta(hours=1),
         )
         cls.thread = Thread.objects.create(article=cls.article)
+
+    def submission(self, content: str = "A thoughtful remark.", **fields: Any) -> Submission:
+        """What the pipeline and do_post_comment take: a guest's comment, 20 s after the form."""
+        now = timezone.now()
+        email = fields.pop("author_email", "rosa@example.org")
+        values: dict[str, Any] = {
+            "thread": self.thread,
+            "content": content,
+            "author_name": "Rosa",
+            "author_email": email,
+            "author_url": "",
+            "parent": None,
+            "ip": "198.51.100.7",
+            "ip_hash": keyed_hash("198.51.100.7", key="test", purpose="ip"),
+            "email_hash": keyed_hash(email, key="test", purpose="email") if email else "",
+            "user_agent": "Mozilla/5.0 Firefox/140.0",
+            "referrer": "",
+            "now": now,
+            "form_issued_at": now - timedelta(seconds=20),
+        }
+        values.update(fields)
+        return Submission(**values)
 
     def add_comment(self, content: str = "A fair point.", **fields: Any) -> Comment:
         """A comment stored directly, approved unless the fields say otherwise."""

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from broadsheet.comments.actions import do_approve
 from broadsheet.comments.models import Comment
-from broadsheet.test import chromium
+from broadsheet.test import chromium, other_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,21 +27,6 @@ READER_AGENT = (
 )
 # The host page's CSS at its most careless: none of it may reach the widget.
 HOSTILE_CSS = "<style>button{display:none!important} li{color:red} h2{display:none}</style>"
-
-
-@contextmanager
-def other_site(folder: Path) -> Iterator[str]:
-    """A static web server for ``folder`` on its own port: another origin."""
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

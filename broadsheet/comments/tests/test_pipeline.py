@@ -11,31 +11,9 @@ from broadsheet.comments import pipeline
 from broadsheet.comments.models import Comment, Thread
 from broadsheet.comments.pipeline import Decision, Outcome, Submission
 from broadsheet.comments.tests.base import CommentsTestCase
-from broadsheet.lib.ip import keyed_hash
 
 
 class PipelineTestCase(CommentsTestCase):
-    def submission(self, content: str = "A thoughtful remark.", **fields: Any) -> Submission:
-        now = timezone.now()
-        email = fields.pop("author_email", "rosa@example.org")
-        values: dict[str, Any] = {
-            "thread": self.thread,
-            "content": content,
-            "author_name": "Rosa",
-            "author_email": email,
-            "author_url": "",
-            "parent": None,
-            "ip": "198.51.100.7",
-            "ip_hash": keyed_hash("198.51.100.7", key="test", purpose="ip"),
-            "email_hash": keyed_hash(email, key="test", purpose="email") if email else "",
-            "user_agent": "Mozilla/5.0 Firefox/140.0",
-            "referrer": "",
-            "now": now,
-            "form_issued_at": now - timedelta(seconds=20),
-        }
-        values.update(fields)
-        return Submission(**values)
-
     def judge(self, check: pipeline.Check, sub: Submission) -> Outcome | None:
         step = check(sub, Decision(Outcome.APPROVE))
         return None if step is None else step.outcome

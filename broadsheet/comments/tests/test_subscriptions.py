@@ -16,7 +16,6 @@ from broadsheet.comments.actions import Posted
 from broadsheet.comments.models import Comment, Subscription, Thread
 from broadsheet.comments.pipeline import Decision, Outcome, Submission
 from broadsheet.comments.tests.base import CommentsTestCase
-from broadsheet.lib.ip import keyed_hash
 
 
 def links(message: mail.EmailMessage) -> list[str]:
@@ -42,26 +41,7 @@ class SubscriptionsTestCase(CommentsTestCase):
         )
 
     def submission(self, content: str = "A reply worth reading.", **fields: Any) -> Submission:
-        now = timezone.now()
-        email = fields.pop("author_email", "rosa@example.org")
-        values: dict[str, Any] = {
-            "thread": self.thread,
-            "content": content,
-            "author_name": "Rosa",
-            "author_email": email,
-            "author_url": "",
-            "parent": None,
-            "ip": "198.51.100.7",
-            "ip_hash": keyed_hash("198.51.100.7", key="test", purpose="ip"),
-            "email_hash": subscriptions.email_hash(email) if email else "",
-            "user_agent": "Mozilla/5.0 Firefox/140.0",
-            "referrer": "",
-            "now": now,
-            "form_issued_at": now - timedelta(seconds=20),
-            "is_staff": True,  # approved at once, without the spam engine
-        }
-        values.update(fields)
-        return Submission(**values)
+        return super().submission(content, **{"is_staff": True, **fields})  # no spam engine
 
     def post_held(self, sub: Submission, **kwargs: Any) -> Posted:
         """Posted and held, whatever the spam engine has learnt from earlier tests."""

@@ -9,12 +9,11 @@ context here clears it, as a person's browser would have it.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.utils import timezone
@@ -25,7 +24,7 @@ from pytest_django.live_server_helper import LiveServer
 from broadsheet.articles.models import Article, Section
 from broadsheet.live import readers
 from broadsheet.live.tests.conftest import TEST_REDIS_URL, redis_client
-from broadsheet.test import chromium
+from broadsheet.test import chromium, http_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -221,14 +220,8 @@ def partner_site(html: str) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(Handler) as base:
+        yield base
 
 
 def test_an_allowed_site_embeds_the_widget(
