@@ -192,7 +192,8 @@ def _export_comments(rows: Rows) -> Iterator[dict[str, Any]]:
         }
 
 
-def erase_comments(rows: Rows, replace_content: bool) -> int:
+def erased_comment(replace_content: bool) -> dict[str, Any]:
+    """What an erasure leaves in a comment's fields."""
     values: dict[str, Any] = {
         "author_name": gettext("Anonymous"),
         "author_email": "",
@@ -208,6 +209,23 @@ def erase_comments(rows: Rows, replace_content: bool) -> int:
     }
     if replace_content:
         values.update(content=DELETED, content_html=render_comment(DELETED))
+    return values
+
+
+def erased_addresses() -> dict[str, bool]:
+    """The hashes of the addresses whose data was erased, each with whether the comments' texts
+    went too: what importing an older file must not bring back."""
+    erased: dict[str, bool] = {}
+    requests = apps.get_model("privacy", "PrivacyRequest").objects.filter(
+        kind="erase", status="completed"
+    )
+    for hashed, replace in requests.values_list("email_hash", "replace_content"):
+        erased[hashed] = erased.get(hashed, False) or replace
+    return erased
+
+
+def erase_comments(rows: Rows, replace_content: bool) -> int:
+    values = erased_comment(replace_content)
     rows = rows.model._default_manager.filter(pk__in=list(rows.values_list("pk", flat=True)))
     threads = set(rows.values_list("thread_id", flat=True))
     changed = rows.update(**values)

@@ -27,6 +27,7 @@ from broadsheet.lib.ip import truncate
 from broadsheet.lib.markdown import render_comment
 from broadsheet.lib.useragent import family
 from broadsheet.privacy import keys
+from broadsheet.privacy.inventory import Person, erased_addresses, erased_comment
 from broadsheet.transfer.models import ImportedObject, LegacyPath, normalise
 from broadsheet.transfer.records import (
     ArticleRecord,
@@ -89,6 +90,8 @@ class Importer:
         self.touched: set[int] = set()  # threads whose counts need recounting
         self.now = timezone.now()
         self.ip_cutoff = self.now - timedelta(days=settings.PRIVACY_IP_DAYS)
+        # Readers who had their data erased stay erased, whatever an older file holds.
+        self.erased = erased_addresses()
 
     def add_all(self, records: Iterable[Record]) -> None:
         for record in records:
@@ -350,7 +353,7 @@ class Importer:
         ua_family = record.user_agent_family
         if ua_family is None:
             ua_family = family(record.user_agent)
-        return {
+        values = {
             "author_name": record.author_name[:100],
             "author_email": record.author_email[:254],
             "author_url": record.author_url[:300],
@@ -366,6 +369,19 @@ class Importer:
             "email_hash": email_hash(record.author_email) if record.author_email else "",
             "user_agent_family": ua_family if recent else "",
         }
+        replace = self._erased(record)
+        if replace is not None:
+            values.update((k, v) for k, v in erased_comment(replace).items() if k in values)
+        return values
+
+    def _erased(self, record: CommentRecord) -> bool | None:
+        """For an author whose data was erased: whether their texts went too; else None."""
+        if not record.author_email.strip():
+            return None
+        return self.erased.get(Person(record.author_email).email_hash)
+
+    def _extra(self, record: CommentRecord) -> dict[str, Any]:
+        return {} if self._erased(record) is not None else record.extra
 
     def _create(
         self, records: list[CommentRecord], known: dict[str, tuple[int, int, int, int]]
@@ -376,14 +392,15 @@ class Importer:
             parent = known.get(record.parent_id or "")
             if parent is not None and parent[3] != thread:
                 parent = None  # a parent under another page: kept at the top of its own
+            values = self._values(record)
             comments.append(
                 Comment(
                     thread_id=thread,
                     parent_id=parent[0] if parent else None,
                     root_id=parent[1] if parent else None,
                     depth=parent[2] + 1 if parent else 0,
-                    content_html=render_comment(record.content),
-                    **self._values(record),
+                    content_html=render_comment(values["content"]),
+                    **values,
                 )
             )
             self.touched.add(thread)
@@ -405,7 +422,7 @@ class Importer:
                 kind=Kind.COMMENT,
                 external_id=record.external_id,
                 comment=comment,
-                extra=record.extra,
+                extra=self._extra(record),
                 lesson=lesson(record),
             )
             for comment, record in zip(comments, records, strict=True)
@@ -437,14 +454,15 @@ class Importer:
             values = self._values(record)
             differs = any(getattr(comment, k) != v for k, v in values.items())
             if differs:
-                values["content_html"] = render_comment(record.content)
+                values["content_html"] = render_comment(values["content"])
                 for name, value in values.items():
                     setattr(comment, name, value)
                 changed.append(comment)
                 self.touched.add(comment.thread_id)
             self._count("comment", False, differs)
-            if (mapped.extra, mapped.lesson) != (record.extra, lesson(record)):
-                mapped.extra, mapped.lesson = record.extra, lesson(record)
+            extra = self._extra(record)
+            if (mapped.extra, mapped.lesson) != (extra, lesson(record)):
+                mapped.extra, mapped.lesson = extra, lesson(record)
                 mappings.append(mapped)
         Comment.objects.bulk_update(changed, [*COMMENT_FIELDS, "content_html"])
         ImportedObject.objects.bulk_update(mappings, ["extra", "lesson"])

@@ -14,6 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.antispam.models import Feedback
 from broadsheet.articles.models import Article, Section
 from broadsheet.comments.models import Comment, ModerationEvent, Thread
+from broadsheet.privacy.actions import do_staff_request
+from broadsheet.privacy.inventory import DELETED
+from broadsheet.privacy.models import PrivacyRequest
 from broadsheet.test import BaseTestCase
 from broadsheet.transfer.export import write_json
 from broadsheet.transfer.models import ImportedObject, LegacyPath
@@ -166,6 +169,28 @@ class WordPressImportTests(ImportTestCase):
         self.assertIn("comment: 0 created, 1 updated, 9 unchanged", output)
         self.assertEqual(self.comment("Bob").content, "Level one, edited")
         self.assertEqual(ModerationEvent.objects.count(), 4)  # not added again
+
+    def test_a_reader_erased_since_stays_erased_when_the_old_file_is_imported_again(self) -> None:
+        self.run_import("wordpress", str(self.file), "--no-teach")
+        do_staff_request(
+            email="ANN@example.org ",
+            kind=PrivacyRequest.Kind.ERASE,
+            actor=None,
+            source=PrivacyRequest.Source.COMMAND,
+            replace_content=True,
+        )
+        output = self.run_import("wordpress", str(self.file), "--no-teach")
+        self.assertIn("comment: 0 created, 0 updated, 10 unchanged", output)
+        ann = Comment.objects.get(author_name="Anonymous")
+        self.assertEqual((ann.author_email, ann.author_url, ann.email_hash), ("", "", ""))
+        self.assertEqual(ann.content, DELETED)
+        self.assertEqual(ImportedObject.objects.get(comment=ann).extra, {})
+        self.assertEqual(self.comment("Bob").content, "Level one")  # others are as they were
+        # Nor does a first import into a site where she had been erased bring her back.
+        Comment.objects.all().delete()
+        self.run_import("wordpress", str(self.file), "--no-teach")
+        self.assertEqual(Comment.objects.get(author_name="Anonymous").content, DELETED)
+        self.assertFalse(Comment.objects.filter(author_email="ann@example.org").exists())
 
     def test_a_taken_slug_gets_a_suffix(self) -> None:
         self.make_article("Hello world")  # slug hello-world, not from the import
