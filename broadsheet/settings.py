@@ -168,6 +168,9 @@ EMAIL_PORT = env_int("BROADSHEET_EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("BROADSHEET_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("BROADSHEET_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("BROADSHEET_EMAIL_USE_TLS", True)
+# Mail goes out after the comment or request is saved, while the poster waits: a mail server
+# that stops answering must not hold a worker (Django waits for ever by default).
+EMAIL_TIMEOUT = env_int("BROADSHEET_EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("BROADSHEET_EMAIL_FROM", f"Broadsheet <noreply@{_base_host}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = (

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import socket
+import time
 from datetime import timedelta
 
 import time_machine
@@ -101,6 +103,35 @@ class PostTests(CommentsTestCase):
         self.assertEqual(mail.outbox[0].to, ["moderator@example.org"])
         self.assertIn("/comments/moderate/", mail.outbox[0].body)
         self.assertIn("first comment from this author", mail.outbox[0].body)
+
+    def test_a_mail_server_that_never_answers_holds_the_post_only_email_timeout(self) -> None:
+        from django.contrib.auth.models import Group
+
+        self.moderator.groups.add(Group.objects.get(name=MODERATORS))
+        # Were EMAIL_TIMEOUT not passed on, this would stop the wait (and fail the test).
+        socket.setdefaulttimeout(10)
+        self.addCleanup(socket.setdefaulttimeout, None)
+        with socket.socket() as silent:  # accepts connections, never says a word
+            silent.bind(("127.0.0.1", 0))
+            silent.listen()
+            smtp = {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": silent.getsockname()[1],
+                "EMAIL_USE_TLS": False,
+                "EMAIL_TIMEOUT": 1,
+            }
+            started = time.monotonic()
+            with (
+                override_settings(**smtp),
+                self.assertLogs("broadsheet.comments.notifications", "ERROR"),
+                self.captureOnCommitCallbacks(execute=True),
+            ):
+                response = self.post_comment("The new ramps make the crossing easier.")
+            waited = time.monotonic() - started
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Comment.objects.filter(content__startswith="The new ramps").exists())
+        self.assertLess(waited, 5)  # without a timeout the post would wait for ever
 
 
 class ReplyTests(CommentsTestCase):
