@@ -75,7 +75,9 @@ def record(scope: str, item: str, *, ip: str, user_agent: str, leave: bool, now:
     if leave:
         store.leave(scope, visitor, item, now)
         return True
-    return store.beat(scope, visitor, item, now, previous)
+    counted = store.beat(scope, visitor, item, now, previous)
+    samples.maybe_record(now)  # the editors' sparklines: once a minute, while readers beat
+    return counted
 
 
 def _compute(scope: str, now: float) -> list[Entry]:
@@ -94,7 +96,6 @@ def _compute(scope: str, now: float) -> list[Entry]:
         for pk, count in counts.items()
         if pk in by_id
     ]
-    samples.maybe_record(now)
     return entries[:wanted]
 
 

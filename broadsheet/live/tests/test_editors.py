@@ -7,6 +7,7 @@ import time
 import time_machine
 from django.test import override_settings
 
+from broadsheet.live.models import Sample
 from broadsheet.live.tests.base import LiveTestCase
 
 
@@ -41,15 +42,34 @@ class EditorsViewTests(LiveTestCase):
         a = self.make_article()
         self.client.force_login(self.editor)
         start = time.time() // 60 * 60  # the start of this minute: the test spans two
+        # A minute is sampled once, at its first beat (or the first look at this view), over
+        # the readers of the last 90 s: in a real minute they are all there by then.
         with time_machine.travel(start, tick=False) as clock:
+            self.client.get(self.URL)  # samples minute 0: nobody yet
             self.readers_of(a.pk, 2)
-            self.client.get(self.URL)  # samples minute 0 with 2 readers
             clock.shift(60)
-            self.readers_of(a.pk, 1, first_ip=50)  # the first two expire after 90 s
-            clock.shift(31)  # 91 s: still the next minute
+            self.readers_of(a.pk, 1, first_ip=50)  # samples minute 1 with all 3
+            clock.shift(31)  # 91 s: still minute 1; the first two have left
             row = self.client.get(self.URL).context["rows"][0]
-        self.assertEqual(row.history[-2:], [2, 1])
+        self.assertEqual(row.history[-2:], [0, 3])
         self.assertEqual(row.readers, 1)
+
+    def test_the_sparkline_is_drawn_from_beats_while_no_editor_watches(self) -> None:
+        a = self.make_article()
+        start = time.time() // 60 * 60
+        with time_machine.travel(start, tick=False) as clock:
+            self.readers_of(a.pk, 2)  # the minute's first beat samples it (1 reader so far)
+            clock.shift(60)
+            self.readers_of(a.pk, 3, first_ip=50)  # and this minute's: 2 + 1 so far
+            self.client.force_login(self.editor)
+            row = self.client.get(self.URL).context["rows"][0]
+            self.assertEqual(row.history[-2:], [1, 3])
+            self.assertEqual(row.readers, 5)
+            self.client.logout()
+            clock.shift(60)
+            sampled = Sample.objects.count()
+            self.client.get("/live/top.json", {"page": "/elsewhere/"})
+            self.assertEqual(Sample.objects.count(), sampled)  # a reader's look writes nothing
 
     @override_settings(LIVE_MIN_READERS=3)
     def test_people_without_article_rights_are_kept_out(self) -> None:
