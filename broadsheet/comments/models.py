@@ -6,12 +6,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from broadsheet.articles.models import Article
 from broadsheet.lib.markdown import render_comment
+
+# Characters of a comment's start that the same-text index holds.
+TEXT_KEY = 64
 
 
 class Thread(models.Model):
@@ -143,6 +147,9 @@ class Comment(models.Model):
             models.Index(fields=["thread", "created_at"]),
             models.Index(fields=["ip_hash", "created_at"]),
             models.Index(fields=["email_hash", "created_at"]),
+            # The duplicate check finds a text in its thread by its start, instead of reading
+            # every comment of the thread (thousands, on a busy one) on each post.
+            models.Index(F("thread"), Substr("content", 1, TEXT_KEY), name="comments_same_text"),
         ]
 
     # The text content_html was last rendered from (None: not rendered by this instance).

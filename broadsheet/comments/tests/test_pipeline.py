@@ -4,7 +4,9 @@ from datetime import timedelta
 from typing import Any
 from unittest import mock
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from broadsheet.comments import pipeline
@@ -75,6 +77,23 @@ class FormTimingTests(PipelineTestCase):
 
 
 class DuplicateTests(PipelineTestCase):
+    def test_the_text_is_found_by_the_same_text_index_not_by_reading_the_thread(self) -> None:
+        sub = self.submission("Same words, a busy thread.")
+        with CaptureQueriesContext(connection) as queries:
+            self.judge(pipeline.duplicate, sub)
+        [query] = queries.captured_queries
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")  # these tables are tiny
+                cursor.execute("EXPLAIN " + query["sql"])
+                plan = " ".join(row[0] for row in cursor.fetchall())
+                self.assertIn("comments_same_text", plan)
+                self.assertIn('"substring"(content, 1, 64) = ', plan)
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plan = " ".join(row[3] for row in cursor.fetchall())
+                self.assertIn("comments_same_text (thread_id=? AND <expr>=?)", plan)
+
     def test_same_author_same_text_rejects(self) -> None:
         sub = self.submission("Same words.")
         self.add_comment("Same words.", ip_hash=sub.ip_hash)
