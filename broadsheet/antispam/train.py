@@ -25,7 +25,8 @@ LAMBDA = 3e-6  # on hashed weights, per unit of total sample weight (cross-video
 LAMBDA_META = 3e-3  # pull of learned named signals towards their prior
 # L2 penalty of a site's batch-fitted layer, on the summed (not mean) log-loss of its labels, so
 # a site's own evidence outweighs the base model more as its labels grow. Chosen by 5-fold
-# cross-validation inside the training part of each corpus (bench/spam_quality.py's split).
+# cross-validation inside the training part of each corpus (bench/spam_quality.py's split;
+# reproduced by bench/spam_layer_cv.py).
 LAMBDA_LAYER = 1e-3
 
 
