@@ -184,12 +184,15 @@ def rate_limits(sub: Submission, decision: Decision) -> Step | None:
         return None
     window = timedelta(seconds=settings.COMMENTS_RATE_WINDOW)
     since = sub.now - window
-    limits: list[tuple[str, str, object, int]] = [
+    keys: list[tuple[str, str, object, int]] = [
         (_("address"), "ip_hash", sub.ip_hash, settings.COMMENTS_RATE_PER_IP),
         (_("thread"), "thread_id", sub.thread.pk, settings.COMMENTS_RATE_PER_THREAD),
     ]
     if sub.email_hash:
-        limits.append((_("e-mail"), "email_hash", sub.email_hash, settings.COMMENTS_RATE_PER_EMAIL))
+        keys.append((_("e-mail"), "email_hash", sub.email_hash, settings.COMMENTS_RATE_PER_EMAIL))
+    limits = [key for key in keys if key[3] > 0]  # 0: no limit on that key
+    if not limits:
+        return None
     # Every key in one query: the count and the oldest time of each key's comments in the
     # window, over the union of one index range per key.
     figures = ", ".join(

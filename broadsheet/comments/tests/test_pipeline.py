@@ -148,6 +148,26 @@ class RateLimitTests(PipelineTestCase):
         self.add_comment("One", ip_hash=sub.ip_hash)
         self.assertIsNone(self.judge(pipeline.rate_limits, sub))
 
+    @override_settings(
+        COMMENTS_RATE_PER_IP=0, COMMENTS_RATE_PER_EMAIL=0, COMMENTS_RATE_PER_THREAD=2
+    )
+    def test_a_limit_of_zero_is_no_limit_and_the_others_still_count(self) -> None:
+        sub = self.submission()
+        elsewhere = Thread.objects.create(origin="https://partner.example", uri="/other/")
+        for n in range(5):
+            self.add_comment(f"Comment {n}", ip_hash=sub.ip_hash, thread=elsewhere)
+        self.assertIsNone(self.judge(pipeline.rate_limits, sub))  # the address is not counted
+        self.add_comment("Here, once.")
+        self.add_comment("Here, twice.")
+        self.assertIs(self.judge(pipeline.rate_limits, sub), Outcome.REJECT)  # the thread is
+
+    @override_settings(
+        COMMENTS_RATE_PER_IP=0, COMMENTS_RATE_PER_EMAIL=0, COMMENTS_RATE_PER_THREAD=0
+    )
+    def test_all_limits_off_cost_no_query(self) -> None:
+        with self.assertNumQueries(0):
+            self.assertIsNone(self.judge(pipeline.rate_limits, self.submission()))
+
     @override_settings(COMMENTS_RATE_PER_THREAD=3)
     def test_over_the_limit_per_thread_rejects_whoever_posts(self) -> None:
         for n in range(3):
