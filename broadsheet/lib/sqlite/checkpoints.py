@@ -3,12 +3,12 @@
 By default SQLite does that copy (and its fsync) inside whichever commit takes the log past
 1,000 pages: with a comment's row, its history and its spam signature dirtying about 25 pages,
 one post in forty waited for it. Measured in-process, 2,500 API posts on a quiet machine: p99
-9.9 ms with SQLite's own checkpoints, 5.3–5.7 ms without (mean 4.5–4.7 against 4.3–4.5 ms;
-on a busy machine the means were 6.3 and 5.0 ms). So the server's workers (gunicorn's post_fork calls enable()) turn the
-automatic checkpoint off and run a PASSIVE one every second from a thread of their own: it
-never blocks a reader or a writer, the thread waits on the disk without the GIL, and SQLite runs
-one checkpoint at a time, so the workers may all try. Other processes (commands, tests) keep
-SQLite's default.
+9.9 ms with SQLite's own checkpoints, 5.3 to 5.7 ms without (means 4.5 to 4.7 against 4.3 to
+4.5 ms; on a busy machine 6.3 against 5.0 ms). So the server's workers (gunicorn's post_fork
+calls enable()) turn the automatic checkpoint off and run a PASSIVE one every second from a
+thread of their own: it never blocks a reader or a writer, the thread waits on the disk without
+the GIL, and SQLite runs one checkpoint at a time, so the workers may all try. Other processes
+(commands, tests) keep SQLite's default.
 """
 
 from __future__ import annotations
