@@ -5,7 +5,7 @@ tries again (after 1, 2, 5, 10… ms), however soon the lock was released: with 
 writing small transactions, about one Akismet comment-check in two slept a millisecond or more,
 longer than the check itself. A ``flock`` on a file beside the database hands the turn
 over (within 0.1 ms) when the holder commits. Readers never take it (WAL lets them read during a
-write). In server workers, checkpoints run in a thread (see checkpoints.py).
+write).
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from typing import Any
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
-from broadsheet.lib.sqlite import checkpoints
-
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _turn_fd: int | None = None
@@ -28,10 +26,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         connection = super().get_new_connection(conn_params)
         if not self.is_in_memory_db():
-            path = str(self.settings_dict["NAME"])
-            self._turn_fd = os.open(f"{path}.writer", os.O_RDWR | os.O_CREAT)
-            if checkpoints.take_over(path):
-                connection.execute("PRAGMA wal_autocheckpoint=0")
+            self._turn_fd = os.open(f"{self.settings_dict['NAME']}.writer", os.O_RDWR | os.O_CREAT)
         return connection
 
     def set_autocommit(

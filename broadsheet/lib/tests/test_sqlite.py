@@ -6,18 +6,14 @@ import fcntl
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from django.db import OperationalError
 from django.db.utils import ConnectionHandler
 from django.test import SimpleTestCase
-
-from broadsheet.lib.sqlite import checkpoints
 
 
 @contextmanager
@@ -143,38 +139,3 @@ class WriterQueueTests(SimpleTestCase):
         writer.start()
         writer.join(5)
         self.assertEqual(self.rows(), ["next"])
-
-
-class CheckpointTests(SimpleTestCase):
-    databases = {"default"}
-
-    def setUp(self) -> None:
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        self.path = Path(folder.name, "c.sqlite3")
-        handler = ConnectionHandler(
-            {"default": {"ENGINE": "broadsheet.lib.sqlite", "NAME": str(self.path)}}
-        )
-        self.addCleanup(handler.close_all)
-        self.addCleanup(checkpoints.disable)
-        self.connection = handler["default"]
-
-    def test_a_server_worker_checkpoints_in_its_own_thread_not_in_commits(self) -> None:
-        checkpoints.enable()  # as gunicorn's post_fork does in each worker
-        with mock.patch.object(checkpoints, "INTERVAL_SECONDS", 0.05):
-            with self.connection.cursor() as cursor:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA wal_autocheckpoint")
-                self.assertEqual(cursor.fetchone(), (0,))  # no commit copies the log back
-                cursor.execute("CREATE TABLE t (text TEXT)")
-                cursor.executemany("INSERT INTO t VALUES (%s)", [["x" * 2000]] * 500)
-            # The rows reach the database file itself (about 1 MB) only by a checkpoint.
-            deadline = time.monotonic() + 5
-            while self.path.stat().st_size < 1_000_000 and time.monotonic() < deadline:
-                time.sleep(0.05)
-        self.assertGreater(self.path.stat().st_size, 1_000_000)
-
-    def test_other_processes_keep_sqlite_s_own_checkpoints(self) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_autocheckpoint")
-            self.assertEqual(cursor.fetchone(), (1000,))

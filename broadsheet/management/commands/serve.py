@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
-from broadsheet.lib.sqlite import checkpoints
 from broadsheet.wsgi import application
 
 
@@ -26,11 +25,6 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         return application
-
-
-def _post_fork(server: Any, worker: Any) -> None:
-    # Only workers: a thread in the master would be forked mid-call into every new worker.
-    checkpoints.enable()
 
 
 class Command(BaseCommand):
@@ -65,6 +59,5 @@ class Command(BaseCommand):
                 "accesslog": None,
                 "timeout": 30,
                 "graceful_timeout": 10,
-                "post_fork": _post_fork,
             }
         ).run()
