@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -375,3 +377,13 @@ class CorsAndErrorTests(ApiTestCase):
     def test_other_paths_get_no_cors_headers(self) -> None:
         response = self.client.get("/healthz", HTTP_ORIGIN=PARTNER)
         self.assertNotIn("Access-Control-Allow-Origin", response)
+
+
+def test_every_error_code_the_api_answers_is_in_the_readme() -> None:
+    root = Path(__file__).resolve().parents[3]
+    source = "\n".join(path.read_text() for path in (root / "broadsheet").rglob("*.py"))
+    codes = set(re.findall(r'(?:error_response|ApiError)\(\d{3}, "(\w+)"', source))
+    readme = (root / "README.md").read_text()
+    errors = readme[readme.index("**Errors.**") :].split("\n\n")[0]
+    assert codes, "no error codes found in the source"
+    assert not [code for code in sorted(codes) if f"`{code}`" not in errors]
