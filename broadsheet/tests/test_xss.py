@@ -28,6 +28,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page
 from pytest_django.fixtures import Settings as SettingsWrapper
 from pytest_django.live_server_helper import LiveServer
@@ -140,6 +141,17 @@ class Recorder:
             self.runs.append(f"{self.surface}: {error}")
 
 
+def published(section: Section, title: str, body: str) -> Article:
+    return Article.objects.create(
+        title=title,
+        slug=slugify(title),
+        section=section,
+        body=body,
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+
+
 def storable(text: str) -> str:
     """PostgreSQL refuses NUL in text (the form and API refuse it before that); SQLite keeps it,
     so there the NUL payloads are rendered as written."""
@@ -243,13 +255,7 @@ def new_context(browser: Browser, recorder: Recorder) -> BrowserContext:
 def test_an_imported_website_that_is_not_a_web_address_is_not_linked(client: Client) -> None:
     """The form and the API refuse such addresses; an import (WordPress, Isso) may carry one."""
     section = Section.objects.create(name="Town", slug="town")
-    article = Article.objects.create(
-        title="Bridge reopens",
-        slug="bridge-reopens",
-        section=section,
-        status=Article.Status.PUBLISHED,
-        published_at=timezone.now() - timedelta(hours=1),
-    )
+    article = published(section, "Bridge reopens", "")
     thread = Thread.objects.create(article=article)
     for url in [
         "javascript:alert(1)",
@@ -290,22 +296,8 @@ def test_no_payload_runs_on_any_page_that_shows_comments(
     assert THROUGH_PIPELINE.issubset(PAYLOADS)
     moderator = make_moderator()
     section = Section.objects.create(name="Town", slug="town")
-    article = Article.objects.create(
-        title="Bridge reopens",
-        slug="bridge-reopens",
-        section=section,
-        body="It reopened.",
-        status=Article.Status.PUBLISHED,
-        published_at=timezone.now() - timedelta(hours=1),
-    )
-    quiet = Article.objects.create(
-        title="Quiet day",
-        slug="quiet-day",
-        section=section,
-        body="Nothing happened.",
-        status=Article.Status.PUBLISHED,
-        published_at=timezone.now() - timedelta(hours=1),
-    )
+    article = published(section, "Bridge reopens", "It reopened.")
+    quiet = published(section, "Quiet day", "Nothing happened.")
     calm = Comment.objects.create(
         thread=Thread.objects.create(article=quiet),
         content="A calm remark.",

@@ -96,19 +96,22 @@ def unreadable(body: bytes, content_type: str) -> bool:
     return content_type == LATIN_1 or (content_type.startswith(FORM) and too_big)
 
 
+# deadline=None: each example writes to the database and runs the spam filter, whose time
+# depends on the machine's load; the count keeps each run to a few seconds.
+EXAMPLES = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example],
+)
+
+
 @override_settings(
     COMMENTS_RATE_PER_IP=10_000, COMMENTS_RATE_PER_EMAIL=10_000, COMMENTS_RATE_PER_THREAD=10_000
 )
 class FormFuzzTests(HypothesisTestCase, CommentsTestCase):
-    # deadline=None: each example writes to the database and runs the spam filter, whose
-    # time depends on the machine's load; the count keeps the whole run to a few seconds.
-    @settings(
-        max_examples=60,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example],
-    )
+    @EXAMPLES
     @given(
         changes=broken,
         extra=extras,
@@ -181,13 +184,7 @@ class ApiPostFuzzTests(HypothesisTestCase, CommentsTestCase):
     """POST /api/comments past the schema, which the schemathesis test mostly stays in front of:
     a fresh token and a real page, with a few fields garbled."""
 
-    @settings(
-        max_examples=60,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example],
-    )
+    @EXAMPLES
     @given(
         changes=st.dictionaries(
             st.sampled_from(API_FIELDS),
