@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
@@ -160,3 +161,13 @@ def other_site(folder: Path) -> Iterator[str]:
     """The files in ``folder`` served on their own port: another origin, as embedders are."""
     with http_server(functools.partial(_QuietFiles, directory=str(folder))) as base:
         yield base
+
+
+def redis_or_skip(url: str) -> redis.Redis:
+    """A client of the test's own Redis database; the test is skipped when nothing answers."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis does not answer at {url}")
+    return client

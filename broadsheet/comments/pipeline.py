@@ -70,9 +70,15 @@ class Decision:
     reasons: list[str] = field(default_factory=list)  # for moderators
     message: str = ""  # for the commenter, when rejected
     retry_after: int | None = None  # seconds, when rate-limited
-    spam_score: float | None = None
-    spam_reasons: list[str] = field(default_factory=list)
-    verdict: Verdict | None = None  # the spam engine's, to be remembered with the comment
+    verdict: Verdict | None = None  # the spam engine's, when it ran
+
+    @property
+    def spam_score(self) -> float | None:
+        return None if self.verdict is None else self.verdict.score
+
+    @property
+    def spam_reasons(self) -> list[str]:
+        return [] if self.verdict is None else list(self.verdict.reasons)
 
 
 @dataclass
@@ -252,8 +258,6 @@ def word_lists(sub: Submission, decision: Decision) -> Step | None:
 def spam_engine(sub: Submission, decision: Decision) -> Step | None:
     verdict = spam.check(sub)
     decision.verdict = verdict
-    decision.spam_score = verdict.score
-    decision.spam_reasons = list(verdict.reasons)
     if verdict.discard:
         return Step(Outcome.DISCARD, _("blatant spam"), _("Your comment could not be posted."))
     if verdict.spam:

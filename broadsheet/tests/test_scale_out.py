@@ -26,9 +26,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg
 import pytest
-import redis
 
-from broadsheet.test import served
+from broadsheet.test import redis_or_skip, served
 
 BROADSHEET = [sys.executable, "-m", "broadsheet"]
 # The servers' Redis database: a number of its own, flushed before and after.
@@ -49,15 +48,6 @@ def admin_connection() -> psycopg.Connection[Any]:
         return psycopg.connect(postgres_server(), autocommit=True, connect_timeout=2)
     except psycopg.OperationalError as error:
         pytest.skip(f"PostgreSQL does not answer at {postgres_server()}: {error}")
-
-
-def redis_client() -> redis.Redis:
-    client = redis.Redis.from_url(SCALE_OUT_REDIS, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis does not answer at {SCALE_OUT_REDIS}")
-    return client
 
 
 def call(url: str, data: Any = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
@@ -98,7 +88,7 @@ def hosts(tmp_path: Path) -> Iterator[tuple[list[str], dict[str, str], str, str]
     """Two servers over one fresh PostgreSQL database with the demo content and one Redis, the
     environment they share, the database's address and an Akismet API key."""
     admin = admin_connection()
-    cache = redis_client()
+    cache = redis_or_skip(SCALE_OUT_REDIS)
     name = f"bs_scaleout_servers_{os.getpid()}"
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}"')

@@ -11,6 +11,7 @@ from broadsheet.live.backends import Backend, MemoryBackend
 from broadsheet.live.buffer import BufferedBackend
 from broadsheet.live.redis_backend import RedisBackend
 from broadsheet.live.sqlite_backend import SqliteBackend
+from broadsheet.test import redis_or_skip
 
 # A database number of its own per pytest-xdist worker (11, 12, ...), flushed by each test:
 # never the site's data, and never another worker's.
@@ -19,12 +20,7 @@ TEST_REDIS_URL = f"redis://127.0.0.1:6379/{11 + int(_WORKER or 0)}"
 
 
 def redis_client() -> redis.Redis:
-    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis does not answer at {TEST_REDIS_URL}")
-    return client
+    return redis_or_skip(TEST_REDIS_URL)
 
 
 @pytest.fixture
