@@ -22,6 +22,8 @@ import redis
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import TestCase
 from django.utils import timezone
 from playwright.sync_api import Browser, sync_playwright
@@ -161,6 +163,22 @@ def other_site(folder: Path) -> Iterator[str]:
     """The files in ``folder`` served on their own port: another origin, as embedders are."""
     with http_server(functools.partial(_QuietFiles, directory=str(folder))) as base:
         yield base
+
+
+@contextmanager
+def request_cycle() -> Iterator[None]:
+    """The signals a WSGI server's request sends around the block: started before, finished
+    after (when the response has been written). The test's database connection stays open, as
+    with Django's test client."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+        yield
+        request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def redis_or_skip(url: str) -> redis.Redis:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from broadsheet.comments.models import Comment
+from broadsheet.lib import after_response
 from broadsheet.roles import MODERATORS
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def moderators() -> list[Any]:
 def notify_moderators(comment: Comment) -> None:
     if not settings.COMMENTS_NOTIFY_MODERATORS:
         return
-    messages = []
+    messages: list[tuple[str, str, str, list[str]]] = []
     for moderator in moderators():
         links = {
             action: settings.BASE_URL
@@ -59,8 +60,13 @@ def notify_moderators(comment: Comment) -> None:
         )
         subject = _("Comment awaiting moderation on “%(thread)s”") % {"thread": comment.thread}
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [moderator.email]))
+    if messages:
+        after_response.defer(lambda: _send(messages, comment.pk))
+
+
+def _send(messages: list[tuple[str, str, str, list[str]]], comment_pk: int) -> None:
     try:
         send_mass_mail(messages)
     except OSError:
         # The comment is saved and waits in the queue either way; say why no mail went out.
-        logger.exception("could not e-mail moderators about comment %s", comment.pk)
+        logger.exception("could not e-mail moderators about comment %s", comment_pk)

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from broadsheet.comments.models import Comment, Subscription, Thread
+from broadsheet.lib import after_response
 from broadsheet.lib.ip import keyed_hash
 
 logger = logging.getLogger(__name__)
@@ -109,8 +110,11 @@ def _message(
 
 
 def _send(messages: list[EmailMessage]) -> None:
-    if not messages:
-        return
+    if messages:
+        after_response.defer(lambda: _deliver(messages))
+
+
+def _deliver(messages: list[EmailMessage]) -> None:
     try:
         get_connection().send_messages(messages)
     except OSError:

@@ -16,6 +16,7 @@ from broadsheet.comments.actions import Posted
 from broadsheet.comments.models import Comment, Subscription, Thread
 from broadsheet.comments.pipeline import Decision, Outcome, Submission
 from broadsheet.comments.tests.base import CommentsTestCase
+from broadsheet.test import request_cycle
 
 
 def links(message: mail.EmailMessage) -> list[str]:
@@ -239,6 +240,14 @@ class NotificationTests(SubscriptionsTestCase):
         body = mail.outbox[0].body
         self.assertIn("5. Oktober 2026", body)
         self.assertNotIn("octobre", body)
+
+    def test_subscribers_are_mailed_after_the_response_is_sent(self) -> None:
+        self.subscribe()
+        comment = self.add_comment(status=Comment.Status.APPROVED)
+        with request_cycle():
+            subscriptions.comment_approved(comment)
+            self.assertEqual(mail.outbox, [])  # the approving request does not wait for SMTP
+        self.assertEqual([m.to for m in mail.outbox], [["follower@example.org"]])
 
     def test_queries_do_not_grow_with_the_subscribers(self) -> None:
         for n in range(3):
