@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +22,8 @@ import redis
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import TestCase
@@ -163,6 +165,13 @@ def other_site(folder: Path) -> Iterator[str]:
     """The files in ``folder`` served on their own port: another origin, as embedders are."""
     with http_server(functools.partial(_QuietFiles, directory=str(folder))) as base:
         yield base
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """An e-mail backend whose server refuses every connection (EMAIL_BACKEND in tests)."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise ConnectionRefusedError("the mail server refused the connection")
 
 
 @contextmanager

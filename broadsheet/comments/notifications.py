@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from broadsheet.comments.models import Comment
-from broadsheet.lib import after_response
+from broadsheet.lib.mail import send_after_response
 from broadsheet.roles import MODERATORS
-
-logger = logging.getLogger(__name__)
 
 SALT = "broadsheet.comments.moderate"
 LINK_MAX_AGE = 7 * 24 * 3600  # a week: long enough for a moderator's holiday inbox
@@ -48,7 +45,7 @@ def moderators() -> list[Any]:
 def notify_moderators(comment: Comment) -> None:
     if not settings.COMMENTS_NOTIFY_MODERATORS:
         return
-    messages: list[tuple[str, str, str, list[str]]] = []
+    messages = []
     for moderator in moderators():
         links = {
             action: settings.BASE_URL
@@ -59,14 +56,6 @@ def notify_moderators(comment: Comment) -> None:
             "comments/email/held.txt", {"comment": comment, "links": links, "moderator": moderator}
         )
         subject = _("Comment awaiting moderation on “%(thread)s”") % {"thread": comment.thread}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [moderator.email]))
-    if messages:
-        after_response.defer(lambda: _send(messages, comment.pk))
-
-
-def _send(messages: list[tuple[str, str, str, list[str]]], comment_pk: int) -> None:
-    try:
-        send_mass_mail(messages)
-    except OSError:
-        # The comment is saved and waits in the queue either way; say why no mail went out.
-        logger.exception("could not e-mail moderators about comment %s", comment_pk)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [moderator.email]))
+    # The comment is saved and waits in the queue whether or not the mail goes out.
+    send_after_response(messages, f"moderators about comment {comment.pk}")

@@ -8,12 +8,11 @@ the request that caused it was in, and only ever about approved comments.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,10 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from broadsheet.comments.models import Comment, Subscription, Thread
-from broadsheet.lib import after_response
 from broadsheet.lib.ip import keyed_hash
-
-logger = logging.getLogger(__name__)
+from broadsheet.lib.mail import send_after_response
 
 CONFIRM_SALT = "broadsheet.comments.subscription.confirm"
 UNSUBSCRIBE_SALT = "broadsheet.comments.subscription.unsubscribe"
@@ -109,19 +106,6 @@ def _message(
     )
 
 
-def _send(messages: list[EmailMessage]) -> None:
-    if messages:
-        after_response.defer(lambda: _deliver(messages))
-
-
-def _deliver(messages: list[EmailMessage]) -> None:
-    try:
-        get_connection().send_messages(messages)
-    except OSError:
-        # Subscriptions stay as they are; the comment is there to be read on the site.
-        logger.exception("could not send %d subscription e-mails", len(messages))
-
-
 def confirmation(subscription: Subscription) -> EmailMessage:
     with translation.override(settings.LANGUAGE_CODE):
         title = _one_line(str(subscription.thread))
@@ -139,7 +123,9 @@ def confirmation(subscription: Subscription) -> EmailMessage:
 
 
 def send_confirmation(subscription: Subscription) -> None:
-    _send([confirmation(subscription)])
+    send_after_response(
+        [confirmation(subscription)], f"confirmation of subscription {subscription.pk}"
+    )
 
 
 def recipients(comment: Comment) -> list[Subscription]:
@@ -188,4 +174,4 @@ def comment_approved(comment: Comment) -> None:
     thread = Thread.objects.select_related("article").get(pk=comment.thread_id)
     with translation.override(settings.LANGUAGE_CODE):
         messages = [notification(sub, comment, thread) for sub in subscribers]
-    _send(messages)
+    send_after_response(messages, f"subscribers about comment {comment.pk}")

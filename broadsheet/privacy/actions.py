@@ -13,13 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from broadsheet.lib.ip import keyed_hash
+from broadsheet.lib.mail import send_after_response
 from broadsheet.privacy import keys, people, retention, tokens
 from broadsheet.privacy.inventory import Person
 from broadsheet.privacy.models import Consent, ExportFile, PrivacyRequest, PurgeRun
@@ -206,7 +207,8 @@ def _mail_confirmation(request: PrivacyRequest, link: str) -> None:
     }
     subject = render_to_string("privacy/email/confirm_subject.txt", context).strip()
     body = render_to_string("privacy/email/confirm.txt", context)
-    send_mail(subject, body, None, [request.email], fail_silently=False)
+    message = EmailMessage(subject, body, to=[request.email])
+    send_after_response([message], f"confirmation of privacy request {request.pk}")
 
 
 def _notify_staff(request: PrivacyRequest) -> None:
@@ -218,4 +220,6 @@ def _notify_staff(request: PrivacyRequest) -> None:
     link = settings.BASE_URL + reverse("admin:privacy_privacyrequest_change", args=[request.pk])
     body = render_to_string("privacy/email/staff.txt", {"request": request, "link": link})
     subject = f"[{settings.SITE_NAME}] {request}"
-    send_mail(subject, body, None, recipients, fail_silently=True)
+    send_after_response(
+        [EmailMessage(subject, body, to=recipients)], f"staff about privacy request {request.pk}"
+    )

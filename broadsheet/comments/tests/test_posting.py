@@ -136,7 +136,7 @@ class PostTests(CommentsTestCase):
             started = time.monotonic()
             with (
                 override_settings(**smtp),
-                self.assertLogs("broadsheet.comments.notifications", "ERROR"),
+                self.assertLogs("broadsheet.lib.mail", "ERROR"),
                 self.captureOnCommitCallbacks(execute=True),
             ):
                 response = self.post_comment("The new ramps make the crossing easier.")

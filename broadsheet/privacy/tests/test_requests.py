@@ -56,6 +56,17 @@ class IntakeTests(RequestTestCase):
         self.assertEqual(len(mail.outbox), 2)  # both are asked to confirm
         self.assertEqual(PrivacyRequest.objects.filter(status="pending").count(), 2)
 
+    def test_a_mail_server_that_fails_costs_the_mail_not_the_readers_page(self) -> None:
+        with (
+            override_settings(EMAIL_BACKEND="broadsheet.test.RefusingMailServer"),
+            self.assertLogs("broadsheet.lib.mail", "ERROR") as logs,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = self.ask(ROSA)
+        self.assertContains(response, "link")
+        self.assertEqual(PrivacyRequest.objects.filter(status="pending").count(), 1)
+        self.assertNotIn(ROSA, "".join(logs.output))  # the log names the request, not the reader
+
     def test_nothing_happens_until_the_link_is_followed(self) -> None:
         self.rosa_comment()
         path = self.requested(kind="erase")
