@@ -61,7 +61,7 @@ def json_poster(path: str, body_prefix: dict[str, str], text_key: str) -> str:
 
 
 @contextmanager
-def broadsheet(workers: int) -> Iterator[str]:
+def broadsheet(workers: int, seed: str = SEED) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as data_dir:
         env = {
             **os.environ,
@@ -73,7 +73,7 @@ def broadsheet(workers: int) -> Iterator[str]:
         env.pop("DATABASE_URL", None)
         command = [sys.executable, "-m", "broadsheet"]
         subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
-        subprocess.run([*command, "shell", "-c", SEED], env=env, check=True, capture_output=True)
+        subprocess.run([*command, "shell", "-c", seed], env=env, check=True, capture_output=True)
         with serving(env, workers) as (base, _process):
             yield base
 

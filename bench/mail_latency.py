@@ -94,8 +94,7 @@ def main() -> None:
         BROADSHEET_EMAIL_PORT=str(smtp.server_address[1]),
         BROADSHEET_EMAIL_USE_TLS="false",
     )
-    comments_api.SEED += MODERATOR
-    with comments_api.broadsheet(1) as base:
+    with comments_api.broadsheet(1, comments_api.SEED + MODERATOR) as base:
         fast = post_held(base, args.posts, 0.0)
         slow = post_held(base, args.posts, args.greeting)
     fast_ms, slow_ms = statistics.median(fast) * 1000, statistics.median(slow) * 1000
